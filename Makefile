@@ -1,0 +1,64 @@
+# Two commands for a new machine: `make run` and `make test`. Both set up what they need.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# WeasyPrint's native libraries and fonts with full Polish glyphs; Chromium for browser tests.
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation
+TEST_PACKAGES := chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test worker lint format bench system-packages services clean
+
+run: $(VENV)/.installed
+	$(VENV)/bin/flask --app app:create_app db upgrade
+	@echo "mikroporada is starting at http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
+	$(VENV)/bin/gunicorn --workers 1 --threads 8 --timeout 180 \
+		--bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'
+
+test: $(VENV)/.installed
+	@$(MAKE) --no-print-directory system-packages PACKAGES="$(TEST_PACKAGES)"
+	@bash .ci/services
+	$(PY) -m ruff check .
+	TEST_BACKEND=mariadb $(PY) -m pytest -q
+	TEST_BACKEND=sqlite $(PY) -m pytest -q
+
+worker: $(VENV)/.installed
+	$(PY) worker.py
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.installed
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+bench: $(VENV)/.installed
+	@bash .ci/services
+	$(PY) bench/pdf_bench.py
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@$(MAKE) --no-print-directory system-packages PACKAGES="$(RUN_PACKAGES)"
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+# Installs the Debian packages in PACKAGES that are missing (needs apt; root or sudo).
+system-packages:
+	@if ! command -v dpkg >/dev/null; then \
+		echo "No dpkg here: install the equivalents of $(PACKAGES) yourself."; exit 0; fi; \
+	missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing system packages:$$missing"; \
+		$(SUDO) apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+services:
+	@bash .ci/services
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,112 @@
+"""Configuration read from the environment; see .env.example for every variable."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434"
+# A 3B instruct model with usable Polish and reliable structured output; see README.
+DEFAULT_OLLAMA_MODEL = "qwen2.5:3b"
+INSECURE_SECRETS = {"", "change-me", "dev", "secret"}
+
+
+class ConfigError(RuntimeError):
+    """Raised when the configuration would be unsafe or unusable."""
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """Return a random secret kept under instance/, so sessions survive restarts in dev."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value
+
+
+def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Read the environment into a Flask config mapping, then apply overrides.
+
+    APP_ENV=production makes missing or default secrets fatal; anything else is the
+    embedded development setup (SQLite under instance/, in-process PDF jobs).
+    """
+    env = os.environ.get("APP_ENV", "development").strip().lower()
+    overrides = dict(overrides or {})
+    storage_default = str(instance_path / "storage")
+    sqlite_default = f"sqlite:///{instance_path / 'mikroporada.sqlite3'}"
+    redis_url = os.environ.get("REDIS_URL", "").strip() or None
+
+    config: dict[str, Any] = {
+        "APP_ENV": env,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "").strip(),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", "").strip() or sqlite_default,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "RQ_QUEUE": os.environ.get("RQ_QUEUE", "pdf").strip() or "pdf",
+        "OLLAMA_HOST": os.environ.get("OLLAMA_HOST", "").strip() or DEFAULT_OLLAMA_HOST,
+        "OLLAMA_MODEL": os.environ.get("OLLAMA_MODEL", "").strip() or DEFAULT_OLLAMA_MODEL,
+        "OLLAMA_CONNECT_TIMEOUT": _env_float("OLLAMA_CONNECT_TIMEOUT", 3.0),
+        "OLLAMA_TIMEOUT": _env_float("OLLAMA_TIMEOUT", 120.0),
+        "OLLAMA_NUM_CTX": _env_int("OLLAMA_NUM_CTX", 8192),
+        "STORAGE_DIR": os.environ.get("STORAGE_DIR", "").strip() or storage_default,
+        "MAX_CONTENT_LENGTH": _env_int("MAX_REQUEST_BYTES", 512 * 1024),
+        "PDF_JOB_TIMEOUT": _env_int("PDF_JOB_TIMEOUT", 120),
+        "PDF_MEMORY_LIMIT_MB": _env_int("PDF_MEMORY_LIMIT_MB", 1024),
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_MESSAGES": os.environ.get("RATELIMIT_MESSAGES", "").strip()
+        or "20 per minute;200 per day",
+        "RATELIMIT_START": os.environ.get("RATELIMIT_START", "").strip() or "10 per minute",
+        "RATELIMIT_RENDERS": os.environ.get("RATELIMIT_RENDERS", "").strip() or "10 per minute",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis down: keep limiting per process rather than failing every request.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": "mikroporada",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env == "production",
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "TRUST_PROXY": _env_int("TRUST_PROXY", 0),
+    }
+    config.update(overrides)
+
+    if config["APP_ENV"] == "production":
+        if config["SECRET_KEY"] in INSECURE_SECRETS or len(config["SECRET_KEY"]) < 32:
+            raise ConfigError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in production"
+            )
+        if "DATABASE_URL" not in os.environ and "SQLALCHEMY_DATABASE_URI" not in overrides:
+            raise ConfigError("DATABASE_URL must be set in production")
+    elif not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = _instance_secret(instance_path)
+
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("mysql"):
+        # MariaDB closes idle connections after wait_timeout; recycle well before that.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, "pool_recycle": 280}
+    return config

@@ -1,0 +1,7 @@
+"""The chat: starting a conversation, sending messages, retrying the model."""
+
+from flask import Blueprint
+
+bp = Blueprint("conversations", __name__, url_prefix="/conversations")
+
+from app.conversations import routes  # noqa: E402,F401

@@ -1,0 +1,43 @@
+"""Error pages in Polish (HTML) for the whole app."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app import messages
+
+TEXTS = {
+    400: messages.BAD_REQUEST,
+    404: messages.NOT_FOUND,
+    405: messages.BAD_REQUEST,
+    413: messages.TOO_LARGE,
+    429: messages.RATE_LIMITED,
+    500: messages.SERVER_ERROR,
+}
+
+
+def _page(status: int, text: str) -> tuple[str, int]:
+    return render_template("errors/error.html", status=status, text=text), status
+
+
+def init_app(app: Flask) -> None:
+    """Register the error handlers."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
+        return _page(400, messages.CSRF_FAILED)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int]:
+        status = error.code or 500
+        return _page(status, TEXTS.get(status, messages.BAD_REQUEST))
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception) -> tuple[str, int]:
+        app.logger.exception("unhandled error")
+        from app.extensions import db
+
+        db.session.rollback()
+        return _page(500, messages.SERVER_ERROR)

@@ -1,0 +1,351 @@
+"""The vetted legal catalogue (from the project's reviewed LEGAL notes, November 2026).
+
+Every legal fact the product shows comes from here, never from the model. Items marked
+``verified=False`` were still waiting for a second source when reviewed: they are kept for
+reviewers but never shown to users nor given to the model as fact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Situation:
+    """One situation a person may be in, and the document that answers it."""
+
+    key: str
+    label: str
+    document: str
+    basis: str
+    deadline: str
+    addressee: str
+    verified: bool = True
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A statement of law or practice shown as fact."""
+
+    text: str
+    verified: bool = True
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One of the five kinds of trouble the product helps with."""
+
+    key: str
+    title: str
+    lead: str
+    situations: tuple[Situation, ...]
+    facts: tuple[Fact, ...] = ()
+    mistakes: tuple[str, ...] = ()
+    fields: tuple[str, ...] = field(default_factory=tuple)
+
+
+TOPICS: tuple[Topic, ...] = (
+    Topic(
+        key="mandat",
+        title="Mandat lub opłata za parkowanie",
+        lead="Przyjąłeś mandat, dostałeś wyrok nakazowy albo wezwanie do zapłaty za parkowanie.",
+        situations=(
+            Situation(
+                key="uchylenie-mandatu",
+                label="Przyjąłem mandat, ale uważam, że nie popełniłem wykroczenia",
+                document="wniosek o uchylenie prawomocnego mandatu karnego",
+                basis="art. 101 § 1 k.p.w. (także § 1a: grzywna ponad granicę ustawową)",
+                deadline="7 dni od uprawomocnienia się mandatu (mandat kredytowy: od podpisania;"
+                " gotówkowy i zaoczny: od zapłaty)",
+                addressee="sąd rejonowy, w którego okręgu nałożono mandat"
+                " (żaden inny organ nie może go uchylić)",
+            ),
+            Situation(
+                key="sprzeciw-wyrok-nakazowy",
+                label="Odmówiłem przyjęcia mandatu i sąd wydał wyrok nakazowy",
+                document="sprzeciw od wyroku nakazowego",
+                basis="art. 94 § 1 k.p.w. w zw. z art. 506 § 1 k.p.k.",
+                deadline="7 dni od doręczenia wyroku",
+                addressee="sąd, który wydał wyrok; uzasadnienie nie jest wymagane,"
+                " potrzebna jest sygnatura akt",
+            ),
+            Situation(
+                key="oplata-spp",
+                label="Opłata dodatkowa w miejskiej strefie płatnego parkowania",
+                document="reklamacja (wniosek o anulowanie opłaty dodatkowej)",
+                basis="art. 13f ustawy o drogach publicznych i uchwała rady gminy; to nie mandat",
+                deadline="brak ustawowej procedury odwoławczej; opłata przedawnia się po 5 latach",
+                addressee="zarząd drogi wskazany na zawiadomieniu (np. ZDM)",
+            ),
+            Situation(
+                key="parking-prywatny",
+                label="„Opłata” na parkingu prywatnym",
+                document="reklamacja",
+                basis="roszczenie cywilne, nie mandat; operator może dochodzić zapłaty"
+                " tylko przed sądem",
+                deadline="operator ma 14 dni na odpowiedź na reklamację,"
+                " inaczej uważa się ją za uwzględnioną",
+                addressee="operator parkingu (w dowolnej formie, także e-mailem)",
+            ),
+        ),
+        facts=(
+            Fact("Złożenie wniosku o uchylenie mandatu nie wstrzymuje obowiązku zapłaty."),
+            Fact("Mandat zaoczny trzeba zapłacić w ciągu 7 dni (art. 98 § 5 k.p.w.)."),
+            Fact(
+                "Pismo z fotoradaru z pytaniem, kto kierował, to art. 78 ust. 4 p.r.d.;"
+                " odmowa odpowiedzi sama jest wykroczeniem (art. 96 § 3 k.w.)."
+            ),
+            Fact(
+                "Po sprzeciwie sprawa jest rozpoznawana od nowa i może skończyć się surowszą"
+                " karą oraz kosztami.",
+                verified=False,
+            ),
+        ),
+        mistakes=(
+            "Wysłanie „odwołania” do policji lub straży miejskiej zamiast do sądu.",
+            "Liczenie 7 dni od niewłaściwego dnia.",
+            "Traktowanie opłaty za strefę płatnego parkowania lub parking prywatny jak mandatu.",
+        ),
+        fields=(
+            "seria i numer mandatu albo numer zawiadomienia",
+            "data i miejsce",
+            "organ, który nałożył mandat",
+            "numer rejestracyjny pojazdu",
+            "sygnatura akt",
+            "data doręczenia",
+            "lista dowodów",
+        ),
+    ),
+    Topic(
+        key="znieslawienie",
+        title="Zniesławienie lub obraza w internecie",
+        lead="Ktoś opublikował o Tobie nieprawdę albo Cię obraża w sieci.",
+        situations=(
+            Situation(
+                key="zgloszenie-dsa",
+                label="Chcę, żeby platforma usunęła wpis",
+                document="zgłoszenie nielegalnych treści",
+                basis="art. 16 aktu o usługach cyfrowych (DSA)",
+                deadline="brak ustawowego terminu",
+                addressee="platforma, na której opublikowano wpis",
+            ),
+            Situation(
+                key="wezwanie-usuniecie-wpisu",
+                label="Chcę wezwać autora do usunięcia wpisu i przeprosin",
+                document="wezwanie do usunięcia wpisu i przeprosin",
+                basis="art. 23, art. 24 § 1 i art. 448 k.c.",
+                deadline="termin w wezwaniu wyznaczasz sam (7 dni to zwyczaj, nie wymóg prawa)",
+                addressee="autor wpisu",
+                verified=False,
+            ),
+            Situation(
+                key="prywatny-akt-oskarzenia",
+                label="Chcę, żeby sprawca odpowiedział karnie",
+                document="prywatny akt oskarżenia",
+                basis="art. 212 k.k. (zniesławienie; § 2, gdy w internecie)"
+                " lub art. 216 k.k. (znieważenie)",
+                deadline="1 rok od dowiedzenia się, kto jest sprawcą, najpóźniej 3 lata od czynu"
+                " (art. 101 § 2 k.k.)",
+                addressee="sąd",
+            ),
+        ),
+        facts=(
+            Fact("Opłata od prywatnego aktu oskarżenia wynosi 1000 zł (od 1 lipca 2025 r.)."),
+            Fact(
+                "Akt o usługach cyfrowych (DSA) obowiązuje bezpośrednio; polska ustawa wdrażająca"
+                " została zawetowana 9 stycznia 2026 r., więc nie ma jeszcze polskiego"
+                " koordynatora."
+            ),
+            Fact("„Ślepy pozew” przeciw anonimowemu autorowi to tylko projekt, nie prawo."),
+            Fact(
+                "Prywatny akt oskarżenia można złożyć za pośrednictwem Policji, która zabezpieczy"
+                " dowody (art. 488 k.p.k.).",
+                verified=False,
+            ),
+        ),
+        mistakes=(
+            "Odpowiadanie sprawcy publicznie.",
+            "Niezabezpieczenie dowodów (adres URL, zrzuty ekranu, data i godzina).",
+            "Przegapienie rocznego terminu.",
+            "Mylenie zniesławienia (art. 212 k.k.) ze znieważeniem (art. 216 k.k.).",
+        ),
+        fields=(
+            "adres URL",
+            "nazwa profilu",
+            "data i godzina",
+            "dokładny cytat",
+            "zrzuty ekranu",
+            "świadkowie",
+            "żądanie",
+            "termin na spełnienie żądania",
+        ),
+    ),
+    Topic(
+        key="nakaz-zaplaty",
+        title="Nakaz zapłaty lub pozew z sądu",
+        lead="Dostałeś z sądu nakaz zapłaty albo pozew.",
+        situations=(
+            Situation(
+                key="sprzeciw-nakaz",
+                label="Nakaz zapłaty w postępowaniu upominawczym",
+                document="sprzeciw od nakazu zapłaty",
+                basis="art. 505 k.p.c. (treść sprzeciwu: art. 503 k.p.c.)",
+                deadline="2 tygodnie od doręczenia (art. 502 § 1 k.p.c.)",
+                addressee="sąd, który wydał nakaz (podaj sygnaturę akt)",
+            ),
+            Situation(
+                key="zarzuty-nakaz",
+                label="Nakaz zapłaty w postępowaniu nakazowym",
+                document="zarzuty od nakazu zapłaty",
+                basis="art. 493 § 1 k.p.c.",
+                deadline="2 tygodnie od doręczenia",
+                addressee="sąd, który wydał nakaz",
+            ),
+            Situation(
+                key="sprzeciw-epu",
+                label="Nakaz z e-sądu (sygnatura „Nc-e”)",
+                document="sprzeciw od nakazu zapłaty w elektronicznym postępowaniu upominawczym",
+                basis="przepisy o elektronicznym postępowaniu upominawczym",
+                deadline="14 dni od doręczenia (na adres z rejestru PESEL)",
+                addressee="e-sąd, który wydał nakaz",
+            ),
+            Situation(
+                key="przywrocenie-terminu",
+                label="Przegapiłem termin bez swojej winy",
+                document="wniosek o przywrócenie terminu",
+                basis="art. 168–169 k.p.c.",
+                deadline="1 tydzień od ustania przeszkody",
+                addressee="sąd",
+                verified=False,
+            ),
+            Situation(
+                key="odpowiedz-na-pozew",
+                label="Dostałem pozew z wezwaniem do odpowiedzi",
+                document="odpowiedź na pozew",
+                basis="art. 205¹ k.p.c.",
+                deadline="termin wyznaczony przez sąd, nie krótszy niż 2 tygodnie",
+                addressee="sąd",
+            ),
+        ),
+        facts=(
+            Fact(
+                "Sprzeciw w e-sądzie nie wymaga uzasadnienia ani dowodów; sprawa zostaje umorzona,"
+                " a wierzyciel ma 3 miesiące na ponowny pozew."
+            ),
+            Fact("W postępowaniu nakazowym dowody zgłoszone po czasie sąd pomija."),
+            Fact("Spóźniona odpowiedź na pozew jest zwracana i możliwy jest wyrok zaoczny."),
+            Fact(
+                "W sprawach długów konsumenta sąd bierze pod uwagę przedawnienie z urzędu"
+                " (art. 117 § 2¹ k.c.).",
+                verified=False,
+            ),
+        ),
+        mistakes=(
+            "Liczenie terminu od odbioru z poczty zamiast od dnia, w którym pismo uznaje się"
+            " za doręczone.",
+            "Pominięcie zarzutów lub dowodów.",
+            "Płacenie lub uznawanie długu wobec windykatora zamiast złożenia pisma w sądzie.",
+        ),
+        fields=("sygnatura akt", "sąd", "data doręczenia", "powód", "kwota", "zarzuty", "dowody"),
+    ),
+    Topic(
+        key="prawa-autorskie",
+        title="Prawa autorskie i usunięte treści",
+        lead="Ktoś wykorzystał Twoją pracę albo platforma usunęła Twoją treść.",
+        situations=(
+            Situation(
+                key="zgloszenie-naruszenia",
+                label="Ktoś opublikował moją pracę bez zgody",
+                document="zgłoszenie naruszenia praw autorskich",
+                basis="art. 16 aktu o usługach cyfrowych (DSA), tzw. notice and action",
+                deadline="brak ustawowego terminu",
+                addressee="serwis, który przechowuje treść",
+            ),
+            Situation(
+                key="wezwanie-zaniechanie",
+                label="Chcę wezwać naruszającego do zaprzestania",
+                document="wezwanie do zaniechania naruszeń",
+                basis="art. 79 ust. 1 ustawy o prawie autorskim i prawach pokrewnych",
+                deadline="termin w wezwaniu wyznaczasz sam",
+                addressee="osoba lub firma naruszająca prawa",
+                verified=False,
+            ),
+            Situation(
+                key="skarga-wewnetrzna",
+                label="Platforma usunęła moją treść",
+                document="skarga w wewnętrznym systemie rozpatrywania skarg",
+                basis="art. 20 aktu o usługach cyfrowych (DSA)",
+                deadline="co najmniej 6 miesięcy od decyzji platformy",
+                addressee="platforma",
+                verified=False,
+            ),
+        ),
+        facts=(
+            Fact(
+                "Zgłoszenie do serwisu na podstawie DSA zastąpiło dawną polską procedurę"
+                " usuwania treści."
+            ),
+        ),
+        mistakes=(
+            "Powoływanie się na amerykański DMCA jak na polskie prawo.",
+            "Zgłoszenie bez adresu URL albo bez dowodu, że prawa należą do Ciebie.",
+        ),
+        fields=("adres URL", "opis utworu", "dowód praw", "data publikacji"),
+    ),
+    Topic(
+        key="rodo",
+        title="Dane osobowe (RODO)",
+        lead="Chcesz wiedzieć, jakie dane ma o Tobie firma, albo chcesz je usunąć.",
+        situations=(
+            Situation(
+                key="dostep-do-danych",
+                label="Chcę wiedzieć, jakie dane o mnie przetwarzają",
+                document="żądanie dostępu do danych osobowych",
+                basis="art. 15 ust. 1 i 3 RODO (pierwsza kopia danych jest bezpłatna)",
+                deadline="1 miesiąc; administrator może go przedłużyć o 2 miesiące, jeśli"
+                " poinformuje o tym w ciągu pierwszego miesiąca",
+                addressee="administrator danych lub jego inspektor ochrony danych",
+            ),
+            Situation(
+                key="usuniecie-danych",
+                label="Chcę, żeby usunęli moje dane",
+                document="żądanie usunięcia danych osobowych",
+                basis="art. 17 ust. 1 RODO (wyjątki: art. 17 ust. 3 RODO)",
+                deadline="1 miesiąc; administrator może go przedłużyć o 2 miesiące, jeśli"
+                " poinformuje o tym w ciągu pierwszego miesiąca",
+                addressee="administrator danych lub jego inspektor ochrony danych",
+            ),
+            Situation(
+                key="sprzeciw-marketing",
+                label="Nie chcę dostawać marketingu",
+                document="sprzeciw wobec przetwarzania danych w celach marketingowych",
+                basis="art. 21 ust. 2–3 RODO",
+                deadline="1 miesiąc",
+                addressee="administrator danych",
+                verified=False,
+            ),
+            Situation(
+                key="skarga-uodo",
+                label="Administrator nie odpowiada albo odmawia",
+                document="skarga do Prezesa Urzędu Ochrony Danych Osobowych",
+                basis="art. 77 RODO",
+                deadline="brak ustawowego terminu; najpierw zwróć się do administratora",
+                addressee="Prezes Urzędu Ochrony Danych Osobowych",
+            ),
+        ),
+        facts=(Fact("Zanim złożysz skargę do Prezesa UODO, zwróć się do administratora."),),
+        mistakes=(
+            "Składanie skargi do UODO bez wcześniejszego żądania do administratora.",
+            "Żądanie usunięcia „wszystkiego” bez wskazania, o które dane chodzi.",
+            "Wysyłanie skanu dowodu osobistego.",
+        ),
+        fields=("administrator", "adres do korespondencji", "jakich danych dotyczy żądanie"),
+    ),
+)
+
+OUT_OF_SCOPE = (
+    "Poważniejsze przestępstwa niż wykroczenia (np. jazda po alkoholu, art. 178a k.k.)",
+    "Sprawy za granicą (w sprawach konsumenckich w UE pomoże ECK Polska)",
+    "Duże sprawy przed sądem okręgowym",
+    "Sprawy z terminem wyznaczonym przez sąd, którego nie znasz",
+)

@@ -1,0 +1,78 @@
+"""Render routes: thin adapters over app.services.renders and app.tasks."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from redis.exceptions import RedisError
+from werkzeug.wrappers import Response
+
+from app import messages
+from app.access import owned_conversation
+from app.extensions import limiter
+from app.models import Render, RenderStatus
+from app.renders import bp
+from app.services import renders, storage
+from app.tasks import enqueue_render, render_deadline
+
+
+def _render_limit() -> str:
+    return current_app.config["RATELIMIT_RENDERS"]
+
+
+def _owned_render(public_id: str, render_id: str) -> Render:
+    render = renders.get_owned(owned_conversation(public_id), render_id)
+    if render is None:
+        abort(404)
+    return render
+
+
+@bp.post("")
+@limiter.limit(_render_limit)
+def create(public_id: str) -> Response:
+    """Queue a PDF of the current version and go to its status page."""
+    conversation = owned_conversation(public_id)
+    current = conversation.document.current if conversation.document else None
+    if current is None:
+        flash(messages.DOCUMENT_MISSING, "error")
+        return redirect(url_for("conversations.show", public_id=public_id, _anchor="pismo"))
+    render = renders.create(current)
+    try:
+        enqueue_render(render.id)
+    except RedisError:
+        current_app.logger.exception("could not enqueue render %s", render.public_id)
+        renders.mark_failed(render, "queue unavailable")
+    return redirect(url_for("renders.show", public_id=public_id, render_id=render.public_id))
+
+
+@bp.get("/<render_id>")
+def show(public_id: str, render_id: str) -> str:
+    """The render's status; the page refreshes itself until the PDF is ready."""
+    render = renders.reconcile(_owned_render(public_id, render_id), render_deadline(current_app))
+    return render_template(
+        "renders/status.html",
+        conversation=render.version.document.conversation,
+        render=render,
+        error_text=renders.user_error(render) if render.status == RenderStatus.FAILED else None,
+    )
+
+
+@bp.get("/<render_id>/pdf")
+def pdf(public_id: str, render_id: str) -> Response:
+    """The PDF file, inline or (with ?download=1) as an attachment; only for its owner."""
+    render = _owned_render(public_id, render_id)
+    if render.status != RenderStatus.DONE or not render.file_path:
+        abort(404)
+    path = storage.resolve(current_app.config["STORAGE_DIR"], render.file_path)
+    if not path.is_file():
+        abort(404)
+    download = request.args.get("download") == "1"
+    response = send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=download,
+        download_name=f"pismo-v{render.version.number}.pdf",
+        etag=render.sha256,
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

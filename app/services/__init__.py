@@ -1,0 +1,1 @@
+"""Plain, typed business logic; nothing here touches request, g or session."""

@@ -1,0 +1,19 @@
+"""Model replies as safe HTML: markdown allowed, everything else escaped or stripped."""
+
+from __future__ import annotations
+
+import nh3
+from markdown_it import MarkdownIt
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+REPLY_TAGS = {
+    "p", "br", "strong", "em", "ul", "ol", "li", "code", "pre", "blockquote",
+    "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+
+
+def render_markdown(text: str) -> str:
+    """Render markdown to HTML that keeps no raw HTML, links, images or attributes."""
+    html = _md.render(text or "")
+    # h1/h2 and links are unwrapped to their text; images and raw HTML never survive.
+    return nh3.clean(html, tags=REPLY_TAGS, attributes={}, url_schemes=set(), link_rel=None)

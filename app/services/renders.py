@@ -1,0 +1,101 @@
+"""PDF renders: recording a request, running it, and noticing the ones that died."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app import messages
+from app.extensions import db
+from app.models import Conversation, DocumentVersion, Render, RenderStatus
+from app.models.base import utcnow
+from app.services import pdf, storage
+
+log = logging.getLogger(__name__)
+
+
+def create(version: DocumentVersion) -> Render:
+    """Record a queued render of this version and commit it (the job is enqueued after)."""
+    render = Render(version=version, status=RenderStatus.QUEUED)
+    db.session.add(render)
+    db.session.commit()
+    return render
+
+
+def get_owned(conversation: Conversation, public_id: str) -> Render | None:
+    """The render with this public id if it belongs to this conversation's document."""
+    document = conversation.document
+    if document is None or not public_id or len(public_id) > 32:
+        return None
+    return db.session.scalar(
+        select(Render)
+        .join(DocumentVersion)
+        .where(Render.public_id == public_id, DocumentVersion.document_id == document.id)
+    )
+
+
+def mark_failed(render: Render, error: str) -> None:
+    """Record that a render failed, with the reason for the logs and the page."""
+    render.status = RenderStatus.FAILED
+    render.error = error[:2000]
+    render.finished_at = utcnow()
+    db.session.commit()
+
+
+def reconcile(render: Render, deadline_seconds: int) -> Render:
+    """Fail a render that has been queued or running longer than any job may take.
+
+    A killed worker leaves no trace in Redis that we can trust, so the database row is
+    the record: past the deadline, the render is failed and the person can try again.
+    """
+    if render.finished:
+        return render
+    since = render.started_at or render.queued_at
+    if utcnow() - since > timedelta(seconds=deadline_seconds):
+        mark_failed(render, "timed out")
+    return render
+
+
+def run(render_id: int, storage_dir: str) -> None:
+    """Render the PDF of a queued render and record the outcome on its row."""
+    render = db.session.get(Render, render_id)
+    if render is None or render.finished:
+        return
+    render.status = RenderStatus.RUNNING
+    render.started_at = utcnow()
+    db.session.commit()
+    version = render.version
+    document = version.document
+    try:
+        result = pdf.render_letter(
+            version.html,
+            title=document.title,
+            author=document.signatory or "mikroporada",
+        )
+        relative = storage.render_path(render.public_id)
+        storage.write_atomic(storage_dir, relative, result.data)
+    except Exception as exc:  # any failure must end on the row, not only in a log
+        log.exception("render %s failed", render.public_id)
+        db.session.rollback()
+        mark_failed(render, f"{type(exc).__name__}: {exc}")
+        return
+    render.status = RenderStatus.DONE
+    render.file_path = relative
+    render.size_bytes = len(result.data)
+    render.pages = result.pages
+    render.sha256 = hashlib.sha256(result.data).hexdigest()
+    render.render_ms = result.render_ms
+    render.finished_at = utcnow()
+    db.session.commit()
+
+
+def user_error(render: Render) -> str:
+    """The Polish explanation for a failed render."""
+    if render.error == "timed out":
+        return messages.RENDER_TIMED_OUT
+    if render.error == "queue unavailable":
+        return messages.RENDER_QUEUE_DOWN
+    return messages.RENDER_FAILED

@@ -1,0 +1,145 @@
+"""The letter: drafted by the model as structured output, edited by the person, versioned."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from flask import Flask
+
+from app.extensions import db
+from app.models import DocumentVersion, VersionAuthor
+from tests.fake_ollama import FakeOllama
+from tests.helpers import Browser, text_of
+
+LETTER = {
+    "situation": "sprzeciw-nakaz",
+    "title": "",
+    "sender_name": "Anna Nowak",
+    "sender_address": "ul. Łąkowa 5, 30-001 Kraków",
+    "place": "Kraków",
+    "recipient": "Sąd Rejonowy dla Krakowa-Śródmieścia",
+    "reference": "I Nc 123/26",
+    "paragraphs": ["Zapłaciłam fakturę przed wniesieniem pozwu.", "<script>alert(1)</script>"],
+    "requests": ["uchylenie nakazu zapłaty"],
+    "attachments": ["potwierdzenie przelewu"],
+}
+
+
+def _versions(app: Flask) -> list[DocumentVersion]:
+    with app.app_context():
+        return list(db.session.scalars(db.select(DocumentVersion).order_by(DocumentVersion.id)))
+
+
+def _textarea(page: str) -> str:
+    found = re.search(r'<textarea id="document-html"[^>]*>(.*?)</textarea>', page, re.S)
+    assert found
+    return found.group(1)
+
+
+def test_draft_uses_structured_output_and_the_catalogue(
+    app: Flask, browser: Browser, fake_ollama: FakeOllama
+) -> None:
+    url = browser.start("Dostałam nakaz zapłaty", topic="nakaz-zaplaty")
+    fake_ollama.push_reply(json.dumps(LETTER, ensure_ascii=False))
+    response = browser.post(f"{url}/document/draft")
+    assert response.status_code == 302
+    request = fake_ollama.chat_requests[-1]
+    assert request["format"]["properties"]["situation"]["enum"][0] == "sprzeciw-nakaz"
+    assert request["stream"] is False
+    page = text_of(browser.get(url))
+    assert "Sprzeciw od nakazu zapłaty</h1>" in page
+    assert "art. 505 k.p.c." in page
+    assert "<script>alert(1)" not in page
+    [version] = _versions(app)
+    assert version.author == VersionAuthor.MODEL and version.number == 1
+    assert "Anna Nowak" in version.html and "&lt;script&gt;" in version.html
+    assert "Wersje pisma (1)" in page
+
+
+def test_draft_needs_a_conversation_first(app: Flask, browser: Browser) -> None:
+    url = browser.start()
+    browser.post(f"{url}/document/draft")
+    assert "Najpierw opisz swoją sprawę" in text_of(browser.get(url))
+    assert _versions(app) == []
+
+
+def test_bad_model_output_leaves_the_document_alone(
+    app: Flask, browser: Browser, fake_ollama: FakeOllama
+) -> None:
+    url = browser.start("Sprawa", topic="rodo")
+    browser.post(f"{url}/document/draft")
+    fake_ollama.push_reply("to nie jest JSON")
+    browser.post(f"{url}/document/draft")
+    assert "Model nie przygotował poprawnego pisma" in text_of(browser.get(url))
+    assert len(_versions(app)) == 1
+
+
+def test_draft_when_model_is_down(app: Flask, browser: Browser, fake_ollama: FakeOllama) -> None:
+    url = browser.start("Sprawa")
+    fake_ollama.push_error(500, "out of memory")
+    browser.post(f"{url}/document/draft")
+    assert "Model językowy zwrócił błąd" in text_of(browser.get(url))
+    assert _versions(app) == []
+
+
+def test_person_edits_make_new_versions(app: Flask, browser: Browser) -> None:
+    url = browser.start("Sprawa")
+    browser.post(f"{url}/document/draft")
+    edited = "<h1>Moje pismo</h1><p>Zażółć gęślą jaźń</p><script>alert(1)</script>"
+    response = browser.post(f"{url}/document", {"html": edited, "base_version": "1"})
+    assert response.status_code == 302
+    page = text_of(browser.get(url))
+    assert "Zapisano wersję 2 pisma." in page
+    assert "Wersje pisma (2)" in page
+    versions = _versions(app)
+    assert [v.author for v in versions] == [VersionAuthor.MODEL, VersionAuthor.PERSON]
+    assert versions[1].html == "<h1>Moje pismo</h1><p>Zażółć gęślą jaźń</p>"
+    old = text_of(browser.get(f"{url}/document/versions/1"))
+    assert "wersja 1" in old and "Moje pismo" not in old
+    # Saving the same text again changes nothing.
+    browser.post(f"{url}/document", {"html": versions[1].html, "base_version": "2"})
+    assert "nie utworzono nowej wersji" in text_of(browser.get(url))
+    assert len(_versions(app)) == 2
+
+
+def test_person_can_write_without_the_model(app: Flask, browser: Browser) -> None:
+    url = browser.start()
+    browser.post(f"{url}/document", {"html": "<p>Własne pismo</p>", "base_version": "0"})
+    [version] = _versions(app)
+    assert version.author == VersionAuthor.PERSON and version.number == 1
+
+
+def test_stale_edit_keeps_the_text_and_the_newer_version(app: Flask, browser: Browser) -> None:
+    url = browser.start()
+    browser.post(f"{url}/document", {"html": "<p>Pierwsza</p>", "base_version": "0"})
+    browser.post(f"{url}/document", {"html": "<p>Druga</p>", "base_version": "1"})
+    response = browser.post(
+        f"{url}/document", {"html": "<p>Z innej karty</p>", "base_version": "1"}
+    )
+    assert response.status_code == 422
+    page = text_of(response)
+    assert "nowszą wersję" in page
+    assert "Z innej karty" in _textarea(page)
+    assert [v.html for v in _versions(app)] == ["<p>Pierwsza</p>", "<p>Druga</p>"]
+
+
+def test_rejected_html_loses_nothing(app: Flask, browser: Browser) -> None:
+    url = browser.start()
+    browser.post(f"{url}/document", {"html": "<p>Zapisane</p>", "base_version": "0"})
+    deep = "<blockquote>" * 40 + "głęboko" + "</blockquote>" * 40
+    for bad, message in ((deep, "zagnieżdżone"), ("<p> </p>", "puste")):
+        response = browser.post(f"{url}/document", {"html": bad, "base_version": "1"})
+        assert response.status_code == 422
+        assert message in text_of(response)
+    assert "głęboko" in _textarea(
+        text_of(browser.post(f"{url}/document", {"html": deep, "base_version": "1"}))
+    )
+    assert [v.html for v in _versions(app)] == ["<p>Zapisane</p>"]
+
+
+def test_bad_base_version_is_treated_as_stale(app: Flask, browser: Browser) -> None:
+    url = browser.start()
+    response = browser.post(f"{url}/document", {"html": "<p>x</p>", "base_version": "abc"})
+    assert response.status_code == 422
+    assert _versions(app) == []

@@ -1,0 +1,38 @@
+"""The production job path: a real RQ queue in Redis consumed by a real worker.py process."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from redis import Redis
+from rq import Queue
+from rq.registry import FinishedJobRegistry
+
+from tests.helpers import Browser, text_of, wait_for
+
+
+@pytest.fixture
+def queue(app: Flask) -> Queue:
+    """The test run's PDF queue (MariaDB + Redis backend only)."""
+    if not app.config["REDIS_URL"]:
+        pytest.skip("the embedded backend runs PDF jobs in a thread, not on a queue")
+    return Queue(app.config["RQ_QUEUE"], connection=Redis.from_url(app.config["REDIS_URL"]))
+
+
+def test_job_is_enqueued_and_run_by_the_worker_process(
+    app: Flask, browser: Browser, queue: Queue, jobs: None
+) -> None:
+    registry = FinishedJobRegistry(queue=queue)
+    before = set(registry.get_job_ids())
+    url = browser.start()
+    browser.post(f"{url}/document", {"html": "<p>Zażółć gęślą jaźń</p>", "base_version": "0"})
+    status_url = browser.post(f"{url}/renders").headers["Location"]
+    wait_for(lambda: "PDF jest gotowy" in text_of(browser.get(status_url)))
+    new = wait_for(lambda: set(registry.get_job_ids()) - before)
+    [job_id] = new
+    job = queue.fetch_job(job_id)
+    assert job is not None
+    assert job.func_name == "app.tasks.render.render_pdf"
+    assert job.timeout == app.config["PDF_JOB_TIMEOUT"]
+    assert job.retries_left == 1
+    assert job.worker_name  # executed by the worker.py process, not in this one

@@ -1,0 +1,79 @@
+"""WeasyPrint rendering: real PDFs, Polish text, metadata, and nothing fetched."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from app.services import pdf
+from app.services.sanitize import sanitize_letter
+from tests.canary import Canary, hostile_html
+
+POLISH = "Zażółć gęślą jaźń — ĄĆĘŁŃÓŚŹŻ ąćęłńóśźż"
+
+
+def _text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_renders_polish_text_and_metadata() -> None:
+    result = pdf.render_letter(f"<h1>Wniosek</h1><p>{POLISH}</p>", title="Wniosek", author="Jan")
+    assert result.data.startswith(b"%PDF-")
+    assert result.pages == 1
+    assert POLISH in _text(result.data)
+    reader = PdfReader(io.BytesIO(result.data))
+    assert reader.metadata is not None
+    assert reader.metadata.title == "Wniosek"
+    assert reader.metadata.author == "Jan"
+    assert reader.trailer["/Root"].get("/Lang") == "pl"
+
+
+def test_page_count_grows_with_content() -> None:
+    long_letter = "".join(f"<p>{POLISH} {n}</p>" for n in range(150))
+    assert pdf.render_letter(long_letter, title="t", author="a").pages >= 3
+
+
+def _secret(tmp_path: Path) -> Path:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TAJNE-HASLO-12345")
+    return secret
+
+
+def test_raw_hostile_html_fetches_nothing(tmp_path: Path) -> None:
+    """Even unsanitized HTML cannot reach the network or the disk through the renderer."""
+    secret = _secret(tmp_path)
+    with Canary() as canary:
+        fetcher = pdf.RefusingFetcher()
+        result = pdf.render_letter(
+            hostile_html(canary.url, str(secret)), title="t", author="a", fetcher=fetcher
+        )
+        assert canary.hits == []
+    assert fetcher.refused, "the hostile document should have tried to fetch something"
+    assert any(url.startswith("file:") for url in fetcher.refused)
+    reader = PdfReader(io.BytesIO(result.data))
+    assert reader.attachments == {}
+    assert b"TAJNE-HASLO" not in result.data
+    assert "Zażółć gęślą jaźń" in _text(result.data)
+
+
+def test_sanitized_hostile_html_has_nothing_left_to_fetch(tmp_path: Path) -> None:
+    secret = _secret(tmp_path)
+    with Canary() as canary:
+        fetcher = pdf.RefusingFetcher()
+        clean = sanitize_letter(hostile_html(canary.url, str(secret)))
+        result = pdf.render_letter(clean, title="t", author="a", fetcher=fetcher)
+        assert canary.hits == []
+    assert fetcher.refused == []
+    assert PdfReader(io.BytesIO(result.data)).attachments == {}
+    assert "komórka" in _text(result.data)
+
+
+def test_canary_would_notice_a_fetch() -> None:
+    """The canary itself works: a permissive fetch does reach it."""
+    import urllib.request
+
+    with Canary() as canary:
+        urllib.request.urlopen(f"{canary.url}/probe", timeout=5).read()
+        assert canary.hits == ["/probe"]

@@ -1,0 +1,83 @@
+"""The letter sanitizer: allow-list, limits, and Polish text that must survive."""
+
+import pytest
+
+from app.services.sanitize import MAX_INPUT_CHARS, MAX_SPAN, SanitizeError, sanitize_letter
+
+
+def test_keeps_letter_markup_and_polish_text() -> None:
+    html = (
+        '<h1 class="center">Wniosek</h1><p class="right">Zażółć gęślą jaźń</p>'
+        "<ul><li><strong>raz</strong></li><li><em>dwa</em></li></ul>"
+        "<table><tr><th>a</th><td>b</td></tr></table>"
+    )
+    clean = sanitize_letter(html)
+    assert '<h1 class="center">Wniosek</h1>' in clean
+    assert '<p class="right">Zażółć gęślą jaźń</p>' in clean
+    assert "<strong>raz</strong>" in clean and "<em>dwa</em>" in clean
+    assert "<th>a</th><td>b</td>" in clean
+
+
+@pytest.mark.parametrize(
+    ("hostile", "forbidden"),
+    [
+        ("<p>x</p><script>alert(1)</script>", "alert"),
+        ("<p style='background:url(http://evil/)'>x</p>", "style"),
+        ("<style>@import url(http://evil/a.css);</style><p>x</p>", "import"),
+        ("<p>x<img src='http://evil/a.png' onerror='alert(1)'></p>", "img"),
+        ("<p><a href='file:///etc/passwd'>x</a></p>", "href"),
+        ("<base href='http://evil/'><p>x</p>", "base"),
+        ("<link rel='attachment' href='file:///etc/passwd'><p>x</p>", "link"),
+        ("<p>x</p><iframe src='http://evil/'></iframe>", "iframe"),
+        ("<p>x</p><svg><image href='http://evil/x'/></svg>", "svg"),
+        ("<p onclick='alert(1)'>x</p>", "onclick"),
+        ("<p class='evil right'>x</p>", "evil"),
+        ("<p>x</p><object data='file:///etc/passwd'></object>", "object"),
+        ("<p>x<!-- comment --></p>", "comment"),
+    ],
+)
+def test_strips_everything_that_could_fetch_or_run(hostile: str, forbidden: str) -> None:
+    clean = sanitize_letter(hostile)
+    assert forbidden not in clean
+    assert "x" in clean
+
+
+def test_clamps_table_spans() -> None:
+    clean = sanitize_letter('<table><tr><td colspan="65534" rowspan="-3">a</td></tr></table>')
+    assert f'colspan="{MAX_SPAN}"' in clean
+    assert 'rowspan="1"' in clean
+    assert "colspan" not in sanitize_letter('<table><tr><td colspan="x">a</td></tr></table>')
+
+
+def test_rejects_deep_nesting() -> None:
+    with pytest.raises(SanitizeError, match="zagnieżdżone"):
+        sanitize_letter("<blockquote>" * 40 + "x" + "</blockquote>" * 40)
+
+
+def test_unwrapped_tags_do_not_count_as_nesting() -> None:
+    assert sanitize_letter("<div>" * 300 + "x" + "</div>" * 300) == "x"
+
+
+def test_rejects_oversized_input() -> None:
+    with pytest.raises(SanitizeError, match="za długie"):
+        sanitize_letter("<p>" + "a" * MAX_INPUT_CHARS + "</p>")
+
+
+def test_rejects_huge_tables() -> None:
+    rows = "<tr><td>x</td></tr>" * 400
+    with pytest.raises(SanitizeError, match="tabel"):
+        sanitize_letter(f"<table>{rows}</table>")
+    cells = "<td>x</td>" * 50
+    with pytest.raises(SanitizeError, match="tabel"):
+        sanitize_letter(f"<table><tr>{cells}</tr></table>")
+
+
+@pytest.mark.parametrize("empty", ["", "   ", "<p> </p>", "<script>x</script>", "<img src=x>"])
+def test_rejects_empty_letters(empty: str) -> None:
+    with pytest.raises(SanitizeError, match="puste"):
+        sanitize_letter(empty)
+
+
+def test_is_idempotent() -> None:
+    once = sanitize_letter("<p>a <b>b</b></p><table><tr><td colspan=3>c</td></tr></table>")
+    assert sanitize_letter(once) == once
