@@ -15,8 +15,24 @@ LLM_MODEL_MISSING = (
 LLM_FAILED = (
     "Model językowy zwrócił błąd. Twoja wiadomość jest zapisana — spróbuj ponownie za chwilę."
 )
-LLM_BAD_DRAFT = (
+DRAFT_BAD_OUTPUT = (
     "Model nie przygotował poprawnego pisma. Spróbuj ponownie albo napisz pismo samodzielnie."
+)
+DRAFT_UNAVAILABLE = (
+    "Model językowy nie odpowiada, więc pismo nie powstało. Spróbuj za chwilę albo napisz"
+    " pismo samodzielnie poniżej."
+)
+DRAFT_TIMEOUT = (
+    "Model językowy odpowiadał zbyt wolno, więc pismo nie powstało. Spróbuj za chwilę albo"
+    " napisz pismo samodzielnie poniżej."
+)
+DRAFT_MODEL_MISSING = (
+    "Na serwerze brakuje modelu językowego, więc pismo nie powstało. Możesz napisać je"
+    " samodzielnie poniżej."
+)
+DRAFT_FAILED = (
+    "Model językowy zwrócił błąd, więc pismo nie powstało. Spróbuj za chwilę albo napisz"
+    " pismo samodzielnie poniżej."
 )
 DRAFT_NEEDS_CHAT = "Najpierw opisz swoją sprawę w rozmowie — na tej podstawie powstanie pismo."
 

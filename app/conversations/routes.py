@@ -30,7 +30,7 @@ def _settings() -> llm.LLMSettings:
 def _answer(conversation) -> None:
     reply = conversations.answer(conversation, _settings())
     if reply.status == MessageStatus.ERROR:
-        flash(conversations.error_text(reply), "error")
+        flash(conversations.error_text(reply), "chat:error")
 
 
 @bp.post("")
@@ -81,5 +81,5 @@ def retry(public_id: str) -> Response:
     if conversations.awaiting_reply(conversation):
         _answer(conversation)
     else:
-        flash(messages.NOTHING_TO_RETRY, "info")
+        flash(messages.NOTHING_TO_RETRY, "chat:info")
     return redirect(url_for("conversations.show", public_id=public_id, _anchor="rozmowa"))

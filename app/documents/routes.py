@@ -33,9 +33,9 @@ def draft(public_id: str) -> Response:
     try:
         version = documents.draft(conversation, settings, date.today())
     except llm.LLMError as exc:
-        flash(exc.user_message, "error")
+        flash(documents.draft_error_text(exc), "document:error")
     else:
-        flash(messages.DOCUMENT_SAVED.format(number=version.number), "info")
+        flash(messages.DOCUMENT_SAVED.format(number=version.number), "document:info")
     return _back(public_id)
 
 
@@ -53,9 +53,9 @@ def save(public_id: str) -> Response | tuple[str, int]:
     except (SanitizeError, documents.StaleVersionError) as exc:
         return render_page(conversation, status=422, document_text=text, document_error=str(exc))
     if version is None:
-        flash(messages.DOCUMENT_UNCHANGED, "info")
+        flash(messages.DOCUMENT_UNCHANGED, "document:info")
     else:
-        flash(messages.DOCUMENT_SAVED.format(number=version.number), "info")
+        flash(messages.DOCUMENT_SAVED.format(number=version.number), "document:info")
     return _back(public_id)
 
 

@@ -33,7 +33,7 @@ def create(public_id: str) -> Response:
     conversation = owned_conversation(public_id)
     current = conversation.document.current if conversation.document else None
     if current is None:
-        flash(messages.DOCUMENT_MISSING, "error")
+        flash(messages.DOCUMENT_MISSING, "document:error")
         return redirect(url_for("conversations.show", public_id=public_id, _anchor="pismo"))
     render = renders.create(current)
     try:

@@ -57,10 +57,19 @@ def clean_message(text: str | None) -> str:
     return text
 
 
+def short_title(text: str, limit: int = 60) -> str:
+    """The first line of a message, cut at a word boundary with an ellipsis if too long."""
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1].rsplit(" ", 1)[0] or line[: limit - 1]
+    return cut.rstrip(",.;:-–—") + "…"
+
+
 def add_user_message(conversation: Conversation, text: str) -> Message:
     """Store the person's message (already validated) and commit it before anything else."""
     if conversation.title in ("Nowa sprawa", "") and not conversation.topic:
-        conversation.title = text[:80]
+        conversation.title = short_title(text)
     message = Message(conversation=conversation, role=Role.USER, content=text)
     db.session.add(message)
     db.session.commit()

@@ -12,6 +12,15 @@ from app.services import conversations, letters, llm, prompts
 from app.services.dates import polish_date
 from app.services.sanitize import sanitize_letter
 
+DRAFT_MESSAGES = {
+    "unavailable": messages.DRAFT_UNAVAILABLE,
+    "timeout": messages.DRAFT_TIMEOUT,
+    "model_missing": messages.DRAFT_MODEL_MISSING,
+    "failed": messages.DRAFT_FAILED,
+    "bad_output": messages.DRAFT_BAD_OUTPUT,
+    "needs_chat": messages.DRAFT_NEEDS_CHAT,
+}
+
 
 class StaleVersionError(Exception):
     """The person edited an older version than the current one."""
@@ -98,3 +107,8 @@ def draft(conversation: Conversation, settings: llm.LLMSettings, today: date) ->
         title=letters.letter_title(letter),
         signatory=letter.sender_name or None,
     )
+
+
+def draft_error_text(error: llm.LLMError) -> str:
+    """The Polish explanation for a failed draft (the chat's wording would not fit)."""
+    return DRAFT_MESSAGES.get(error.code, messages.DRAFT_FAILED)

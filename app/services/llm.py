@@ -58,8 +58,6 @@ class LLMError(Exception):
         "timeout": messages.LLM_TIMEOUT,
         "model_missing": messages.LLM_MODEL_MISSING,
         "failed": messages.LLM_FAILED,
-        "bad_output": messages.LLM_BAD_DRAFT,
-        "needs_chat": messages.DRAFT_NEEDS_CHAT,
     }
 
     def __init__(self, code: str, detail: str = "") -> None:

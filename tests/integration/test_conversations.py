@@ -141,4 +141,4 @@ def test_retry_with_nothing_to_answer(browser: Browser) -> None:
 
 def test_unknown_topic_is_ignored(browser: Browser) -> None:
     url = browser.start("x", topic="<script>")
-    assert re.search(r"<h1>x</h1>", text_of(browser.get(url)))
+    assert re.search(r"<h1[^>]*>x</h1>", text_of(browser.get(url)))

@@ -79,7 +79,9 @@ def test_draft_when_model_is_down(app: Flask, browser: Browser, fake_ollama: Fak
     url = browser.start("Sprawa")
     fake_ollama.push_error(500, "out of memory")
     browser.post(f"{url}/document/draft")
-    assert "Model językowy zwrócił błąd" in text_of(browser.get(url))
+    page = text_of(browser.get(url))
+    assert "zwrócił błąd, więc pismo nie powstało" in page
+    assert "wiadomość jest zapisana" not in page
     assert _versions(app) == []
 
 

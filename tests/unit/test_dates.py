@@ -20,3 +20,15 @@ def test_pages_label() -> None:
         "22 strony",
         "25 stron",
     ]
+
+
+def test_short_title_cuts_at_a_word() -> None:
+    from app.services.conversations import short_title
+
+    assert short_title("Krótko") == "Krótko"
+    text = "Dostałem mandat w strefie płatnego parkowania, czy muszę go zapłacić?"
+    title = short_title(text)
+    assert title.endswith("…") and len(title) <= 60
+    kept = title[:-1]
+    assert text.startswith(kept) and text[len(kept)] == " "
+    assert short_title("a" * 100) == "a" * 59 + "…"

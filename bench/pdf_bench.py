@@ -1,0 +1,208 @@
+"""PDF benchmark: "Utwórz PDF" to PDF ready, against WeasyPrint's own render time.
+
+Runs the real processes on loopback: the web app under gunicorn (as `make run` does) and, in
+the queued mode, `worker.py` consuming an RQ queue in the local Redis. For each of N renders of
+bench/letter-3pages.html it times the form POST that creates the render until the status page
+says the PDF is ready (polled every 20 ms, faster than the page's own refresh). In the same
+run it times WeasyPrint rendering the same file directly in this process, and reads the RSS
+of the web and worker processes from /proc.
+
+    python bench/pdf_bench.py [--runs 20] [--modes queued,embedded]
+
+Figures are printed, never asserted. Redis must answer at REDIS_URL (default
+redis://127.0.0.1:6379/14); the database is a throw-away SQLite file unless BENCH_DATABASE_URL
+is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+LETTER = ROOT / "bench" / "letter-3pages.html"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+POLL_SECONDS = 0.02
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def rss_kib(pid: int) -> tuple[int, int]:
+    """(current RSS, peak RSS) of a process in KiB, from /proc."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            values[key] = int(rest.split()[0])
+    return values["VmRSS"], values["VmHWM"]
+
+
+def children(pid: int) -> list[int]:
+    """Direct child processes of pid."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def weasyprint_medians(runs: int) -> float:
+    """Median seconds for WeasyPrint to render the letter as stored, in this process."""
+    from weasyprint import HTML
+
+    html = LETTER.read_text()
+    HTML(string=html).write_pdf()  # warm-up: font loading is not part of a render
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        HTML(string=html).write_pdf()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def wait_http(url: str, timeout: float = 30.0) -> None:
+    """Wait until the web server answers."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=1.0)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer")
+
+
+class Stack:
+    """The web process (and the worker in queued mode) for one benchmark mode."""
+
+    def __init__(self, mode: str, workdir: Path) -> None:
+        self.mode = mode
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        database = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.db'}"
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database,
+            "STORAGE_DIR": str(workdir / "storage"),
+            "SECRET_KEY": "bench-" + uuid.uuid4().hex * 2,
+            "RATELIMIT_RENDERS": "100000 per minute",
+            "RATELIMIT_START": "100000 per minute",
+            "OLLAMA_HOST": "http://127.0.0.1:9",
+        }
+        self.env.pop("REDIS_URL", None)
+        if mode == "queued":
+            self.env["REDIS_URL"] = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14")
+            self.env["RQ_QUEUE"] = f"bench-{uuid.uuid4().hex[:8]}"
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    def start(self) -> None:
+        """Migrate, then start gunicorn (and worker.py)."""
+        python = sys.executable
+        flask = [python, "-m", "flask", "--app", "app:create_app", "db", "upgrade"]
+        subprocess.run(flask, cwd=ROOT, env=self.env, check=True, capture_output=True)
+        gunicorn = [python, "-m", "gunicorn", "--workers", "1", "--threads", "8"]
+        gunicorn += ["--bind", f"127.0.0.1:{self.port}", "app:create_app()"]
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        self.processes["web"] = subprocess.Popen(gunicorn, cwd=ROOT, env=self.env, **quiet)
+        if self.mode == "queued":
+            worker = [python, "worker.py"]
+            self.processes["worker"] = subprocess.Popen(worker, cwd=ROOT, env=self.env, **quiet)
+        wait_http(self.base + "/")
+
+    def pids(self) -> dict[str, int]:
+        """The pids whose memory we report: gunicorn's worker and the RQ worker."""
+        pids = {}
+        web_children = children(self.processes["web"].pid)
+        pids["web"] = web_children[0] if web_children else self.processes["web"].pid
+        if "worker" in self.processes:
+            pids["worker"] = self.processes["worker"].pid
+        return pids
+
+    def stop(self) -> None:
+        """Stop every process of the stack."""
+        for process in self.processes.values():
+            process.send_signal(signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def time_renders(stack: Stack, runs: int) -> list[float]:
+    """Seconds from the "Utwórz PDF" POST to a ready status page, for each run."""
+    with httpx.Client(base_url=stack.base, timeout=30.0) as client:
+        token = CSRF.search(client.get("/").text).group(1)  # type: ignore[union-attr]
+        started = client.post("/conversations", data={"csrf_token": token, "topic": "mandat"})
+        case = started.headers["location"]
+        body = {"csrf_token": token, "html": LETTER.read_text(), "base_version": "0"}
+        saved = client.post(f"{case}/document", data=body)
+        if saved.status_code != 302:
+            raise RuntimeError(f"saving the letter failed: {saved.status_code}")
+        times = []
+        for run in range(runs + 1):  # the first render is a warm-up
+            began = time.perf_counter()
+            status_url = client.post(f"{case}/renders", data={"csrf_token": token})
+            location = status_url.headers["location"]
+            while True:
+                page = client.get(location).text
+                if "PDF jest gotowy" in page:
+                    break
+                if "render-failed" in page:
+                    raise RuntimeError("render failed")
+                time.sleep(POLL_SECONDS)
+            if run:
+                times.append(time.perf_counter() - began)
+        pdf = client.get(f"{location}/pdf")
+        if not pdf.content.startswith(b"%PDF-"):
+            raise RuntimeError("no PDF came back")
+    return times
+
+
+def main() -> int:
+    """Run the benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--modes", default="queued,embedded")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+
+    print(f"reference: {LETTER.relative_to(ROOT)}, {args.runs} runs per figure")
+    weasy = weasyprint_medians(args.runs)
+    print(f"WeasyPrint alone, same process: median {weasy * 1000:.0f} ms")
+    for mode in args.modes.split(","):
+        with tempfile.TemporaryDirectory(prefix="mikroporada-bench-") as tmp:
+            stack = Stack(mode, Path(tmp))
+            stack.start()
+            try:
+                times = time_renders(stack, args.runs)
+                memory = {name: rss_kib(pid) for name, pid in stack.pids().items()}
+            finally:
+                stack.stop()
+        median = statistics.median(times)
+        print(
+            f"{mode}: 'Utwórz PDF' -> ready: median {median * 1000:.0f} ms "
+            f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}); "
+            f"ratio to WeasyPrint alone {median / weasy:.2f}"
+        )
+        for name, (rss, peak) in memory.items():
+            print(f"  {name} process RSS {rss / 1024:.0f} MiB (peak {peak / 1024:.0f} MiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
