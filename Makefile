@@ -22,6 +22,7 @@ test: $(VENV)/.installed
 	@$(MAKE) --no-print-directory system-packages PACKAGES="$(TEST_PACKAGES)"
 	@bash .ci/services
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	TEST_BACKEND=mariadb $(PY) -m pytest -q
 	TEST_BACKEND=sqlite $(PY) -m pytest -q
 

@@ -75,7 +75,8 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "OLLAMA_TIMEOUT": _env_float("OLLAMA_TIMEOUT", 120.0),
         "OLLAMA_NUM_CTX": _env_int("OLLAMA_NUM_CTX", 8192),
         "STORAGE_DIR": os.environ.get("STORAGE_DIR", "").strip() or storage_default,
-        "MAX_CONTENT_LENGTH": _env_int("MAX_REQUEST_BYTES", 512 * 1024),
+        # A letter of 100,000 Polish characters is about 600 KB form-encoded.
+        "MAX_CONTENT_LENGTH": _env_int("MAX_REQUEST_BYTES", 1024 * 1024),
         "PDF_JOB_TIMEOUT": _env_int("PDF_JOB_TIMEOUT", 120),
         "PDF_MEMORY_LIMIT_MB": _env_int("PDF_MEMORY_LIMIT_MB", 1024),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
@@ -83,6 +84,7 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         or "20 per minute;200 per day",
         "RATELIMIT_START": os.environ.get("RATELIMIT_START", "").strip() or "10 per minute",
         "RATELIMIT_RENDERS": os.environ.get("RATELIMIT_RENDERS", "").strip() or "10 per minute",
+        "RATELIMIT_SAVES": os.environ.get("RATELIMIT_SAVES", "").strip() or "30 per minute",
         "RATELIMIT_HEADERS_ENABLED": True,
         # Redis down: keep limiting per process rather than failing every request.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
@@ -101,7 +103,9 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
             raise ConfigError(
                 "SECRET_KEY must be set to a random value of at least 32 characters in production"
             )
-        if "DATABASE_URL" not in os.environ and "SQLALCHEMY_DATABASE_URI" not in overrides:
+        if not os.environ.get("DATABASE_URL", "").strip() and (
+            "SQLALCHEMY_DATABASE_URI" not in overrides
+        ):
             raise ConfigError("DATABASE_URL must be set in production")
     elif not config["SECRET_KEY"]:
         config["SECRET_KEY"] = _instance_secret(instance_path)

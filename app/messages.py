@@ -39,6 +39,7 @@ DRAFT_NEEDS_CHAT = "Najpierw opisz swoją sprawę w rozmowie — na tej podstawi
 # Chat input.
 MESSAGE_EMPTY = "Napisz, w czym możemy pomóc."
 MESSAGE_TOO_LONG = "Wiadomość jest za długa (najwyżej {limit} znaków). Skróć ją i wyślij ponownie."
+TOPIC_UNKNOWN = "Wybierz jeden z tematów z listy."
 NOTHING_TO_RETRY = "Nie ma wiadomości, na którą trzeba odpowiedzieć."
 
 # Document input.
@@ -49,6 +50,11 @@ DOCUMENT_TOO_DEEP = (
 )
 DOCUMENT_TOO_COMPLEX = (
     "Pismo ma zbyt wiele elementów lub zbyt dużą tabelę. Uprość je; nic nie zostało zmienione."
+)
+DRAFT_CITES_LAW = (
+    "Uwaga: asystent wpisał do treści pisma przepisy, których nie ma w naszym sprawdzonym"
+    " katalogu. Sprawdź je, zanim wyślesz pismo — sprawdzone przepisy są w ramce"
+    " „Co mówią przepisy”."
 )
 DOCUMENT_SAVED = "Zapisano wersję {number} pisma."
 DOCUMENT_UNCHANGED = "Pismo się nie zmieniło — nie utworzono nowej wersji."

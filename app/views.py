@@ -7,12 +7,13 @@ from datetime import datetime
 from flask import Flask
 from markupsafe import Markup
 
-from app.services.dates import polish_date
+from app.services.dates import in_poland, polish_date
 from app.services.markdown import render_markdown
 
 
 def _polish_datetime(value: datetime) -> str:
-    return f"{polish_date(value.date())}, {value:%H:%M} UTC"
+    local = in_poland(value)
+    return f"{polish_date(local.date())}, {local:%H:%M}"
 
 
 def pages_label(count: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import render_template
 
-from app.legal import get_topic, shown_facts, shown_situations
+from app.legal import all_topics, get_topic, shown_facts, shown_situations
 from app.models import Conversation
 from app.services import conversations
 
@@ -27,6 +27,7 @@ def render_page(
         "conversations/page.html",
         conversation=conversation,
         topic=topic,
+        topics=all_topics(),
         situations=shown_situations(topic) if topic else (),
         facts=shown_facts(topic) if topic else (),
         awaiting_reply=conversations.awaiting_reply(conversation),

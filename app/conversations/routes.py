@@ -5,37 +5,30 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
-from app import messages
+from app import limits, messages
 from app.access import owned_conversation
 from app.conversations import bp
 from app.conversations.page import render_page
 from app.extensions import limiter
-from app.models import MessageStatus
+from app.main.routes import landing_page
+from app.models import Conversation, MessageStatus
 from app.security import ensure_owner
 from app.services import conversations, llm
 
 
-def _message_limit() -> str:
-    return current_app.config["RATELIMIT_MESSAGES"]
-
-
-def _start_limit() -> str:
-    return current_app.config["RATELIMIT_START"]
-
-
-def _settings() -> llm.LLMSettings:
-    return llm.LLMSettings.from_config(current_app.config)
-
-
-def _answer(conversation) -> None:
-    reply = conversations.answer(conversation, _settings())
+def _answer(conversation: Conversation) -> None:
+    reply = conversations.answer(conversation, llm.LLMSettings.from_config(current_app.config))
     if reply.status == MessageStatus.ERROR:
         flash(conversations.error_text(reply), "chat:error")
 
 
+def _back(public_id: str) -> Response:
+    return redirect(url_for("conversations.show", public_id=public_id, _anchor="rozmowa"))
+
+
 @bp.post("")
-@limiter.limit(_start_limit)
-def start() -> Response:
+@limiter.limit(limits.start_limit)
+def start() -> Response | tuple[str, int]:
     """Start a conversation from the landing page, optionally with a first message."""
     text = request.form.get("message", "")
     first = None
@@ -43,8 +36,7 @@ def start() -> Response:
         try:
             first = conversations.clean_message(text)
         except conversations.InputError as exc:
-            flash(str(exc), "error")
-            return redirect(url_for("main.index"))
+            return landing_page(text, str(exc)), 422
     conversation = conversations.start(ensure_owner(), request.form.get("topic"))
     if first:
         conversations.add_user_message(conversation, first)
@@ -59,7 +51,7 @@ def show(public_id: str) -> tuple[str, int]:
 
 
 @bp.post("/<public_id>/messages")
-@limiter.limit(_message_limit)
+@limiter.limit(limits.message_limit)
 def send(public_id: str) -> Response | tuple[str, int]:
     """Store the person's message, ask the model, and go back to the conversation."""
     conversation = owned_conversation(public_id)
@@ -70,11 +62,20 @@ def send(public_id: str) -> Response | tuple[str, int]:
         return render_page(conversation, status=422, message_text=text, message_error=str(exc))
     conversations.add_user_message(conversation, clean)
     _answer(conversation)
-    return redirect(url_for("conversations.show", public_id=public_id, _anchor="rozmowa"))
+    return _back(public_id)
+
+
+@bp.post("/<public_id>/topic")
+def choose_topic(public_id: str) -> Response:
+    """Pick what the case is about, so the verified catalogue card can be shown."""
+    conversation = owned_conversation(public_id)
+    if not conversations.set_topic(conversation, request.form.get("topic")):
+        flash(messages.TOPIC_UNKNOWN, "chat:error")
+    return _back(public_id)
 
 
 @bp.post("/<public_id>/retry")
-@limiter.limit(_message_limit)
+@limiter.limit(limits.message_limit)
 def retry(public_id: str) -> Response:
     """Ask the model again for the person's last message."""
     conversation = owned_conversation(public_id)
@@ -82,4 +83,4 @@ def retry(public_id: str) -> Response:
         _answer(conversation)
     else:
         flash(messages.NOTHING_TO_RETRY, "chat:info")
-    return redirect(url_for("conversations.show", public_id=public_id, _anchor="rozmowa"))
+    return _back(public_id)

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from app import messages
+from app import limits, messages
 from app.access import owned_conversation
 from app.conversations.page import render_page
 from app.documents import bp
 from app.extensions import limiter
+from app.renders.routes import status_redirect
 from app.services import documents, llm
+from app.services.dates import today_in_poland
 from app.services.sanitize import SanitizeError
-
-
-def _message_limit() -> str:
-    return current_app.config["RATELIMIT_MESSAGES"]
+from app.tasks import queue_render
 
 
 def _back(public_id: str) -> Response:
@@ -25,23 +22,30 @@ def _back(public_id: str) -> Response:
 
 
 @bp.post("/draft")
-@limiter.limit(_message_limit)
+@limiter.limit(limits.message_limit)
 def draft(public_id: str) -> Response:
     """Ask the model to draft the letter from the conversation."""
     conversation = owned_conversation(public_id)
     settings = llm.LLMSettings.from_config(current_app.config)
     try:
-        version = documents.draft(conversation, settings, date.today())
+        drafted = documents.draft(conversation, settings, today_in_poland())
     except llm.LLMError as exc:
         flash(documents.draft_error_text(exc), "document:error")
     else:
-        flash(messages.DOCUMENT_SAVED.format(number=version.number), "document:info")
+        flash(messages.DOCUMENT_SAVED.format(number=drafted.version.number), "document:info")
+        if drafted.cites_law:
+            flash(messages.DRAFT_CITES_LAW, "document:warning")
     return _back(public_id)
 
 
 @bp.post("")
+@limiter.limit(limits.save_limit)
 def save(public_id: str) -> Response | tuple[str, int]:
-    """Save the person's edit as a new version; on any problem keep their text on the page."""
+    """Save the person's edit as a new version; on any problem keep their text on the page.
+
+    The editor's second button ("Zapisz i utwórz PDF", then=pdf) goes on to the PDF of the
+    saved version, so edits are never left out of a PDF made right after them.
+    """
     conversation = owned_conversation(public_id)
     text = request.form.get("html", "")
     try:
@@ -56,6 +60,8 @@ def save(public_id: str) -> Response | tuple[str, int]:
         flash(messages.DOCUMENT_UNCHANGED, "document:info")
     else:
         flash(messages.DOCUMENT_SAVED.format(number=version.number), "document:info")
+    if request.form.get("then") == "pdf":
+        return status_redirect(public_id, queue_render(conversation.document.current))
     return _back(public_id)
 
 

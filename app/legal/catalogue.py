@@ -18,8 +18,8 @@ class Situation:
     label: str
     document: str
     basis: str
-    deadline: str
-    addressee: str
+    deadline: str  # "" where the catalogue gives none: shown as nothing, never invented
+    addressee: str  # likewise
     verified: bool = True
 
 
@@ -48,11 +48,11 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         key="mandat",
         title="Mandat lub opłata za parkowanie",
-        lead="Przyjąłeś mandat, dostałeś wyrok nakazowy albo wezwanie do zapłaty za parkowanie.",
+        lead="Mandat, wyrok nakazowy albo wezwanie do zapłaty za parkowanie.",
         situations=(
             Situation(
                 key="uchylenie-mandatu",
-                label="Przyjąłem mandat, ale uważam, że nie popełniłem wykroczenia",
+                label="Mandat przyjęty, ale wykroczenia nie było",
                 document="wniosek o uchylenie prawomocnego mandatu karnego",
                 basis="art. 101 § 1 k.p.w. (także § 1a: grzywna ponad granicę ustawową)",
                 deadline="7 dni od uprawomocnienia się mandatu (mandat kredytowy: od podpisania;"
@@ -62,7 +62,7 @@ TOPICS: tuple[Topic, ...] = (
             ),
             Situation(
                 key="sprzeciw-wyrok-nakazowy",
-                label="Odmówiłem przyjęcia mandatu i sąd wydał wyrok nakazowy",
+                label="Po odmowie przyjęcia mandatu sąd wydał wyrok nakazowy",
                 document="sprzeciw od wyroku nakazowego",
                 basis="art. 94 § 1 k.p.w. w zw. z art. 506 § 1 k.p.k.",
                 deadline="7 dni od doręczenia wyroku",
@@ -119,19 +119,19 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         key="znieslawienie",
         title="Zniesławienie lub obraza w internecie",
-        lead="Ktoś opublikował o Tobie nieprawdę albo Cię obraża w sieci.",
+        lead="Ktoś publikuje o Tobie nieprawdę albo Cię obraża w sieci.",
         situations=(
             Situation(
                 key="zgloszenie-dsa",
-                label="Chcę, żeby platforma usunęła wpis",
+                label="Usunięcie wpisu przez platformę",
                 document="zgłoszenie nielegalnych treści",
                 basis="art. 16 aktu o usługach cyfrowych (DSA)",
-                deadline="brak ustawowego terminu",
+                deadline="",
                 addressee="platforma, na której opublikowano wpis",
             ),
             Situation(
                 key="wezwanie-usuniecie-wpisu",
-                label="Chcę wezwać autora do usunięcia wpisu i przeprosin",
+                label="Wezwanie autora do usunięcia wpisu i przeprosin",
                 document="wezwanie do usunięcia wpisu i przeprosin",
                 basis="art. 23, art. 24 § 1 i art. 448 k.c.",
                 deadline="termin w wezwaniu wyznaczasz sam (7 dni to zwyczaj, nie wymóg prawa)",
@@ -140,13 +140,13 @@ TOPICS: tuple[Topic, ...] = (
             ),
             Situation(
                 key="prywatny-akt-oskarzenia",
-                label="Chcę, żeby sprawca odpowiedział karnie",
+                label="Odpowiedzialność karna sprawcy",
                 document="prywatny akt oskarżenia",
                 basis="art. 212 k.k. (zniesławienie; § 2, gdy w internecie)"
                 " lub art. 216 k.k. (znieważenie)",
                 deadline="1 rok od dowiedzenia się, kto jest sprawcą, najpóźniej 3 lata od czynu"
                 " (art. 101 § 2 k.k.)",
-                addressee="sąd",
+                addressee="",
             ),
         ),
         facts=(
@@ -183,7 +183,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         key="nakaz-zaplaty",
         title="Nakaz zapłaty lub pozew z sądu",
-        lead="Dostałeś z sądu nakaz zapłaty albo pozew.",
+        lead="Nakaz zapłaty albo pozew z sądu.",
         situations=(
             Situation(
                 key="sprzeciw-nakaz",
@@ -207,11 +207,11 @@ TOPICS: tuple[Topic, ...] = (
                 document="sprzeciw od nakazu zapłaty w elektronicznym postępowaniu upominawczym",
                 basis="przepisy o elektronicznym postępowaniu upominawczym",
                 deadline="14 dni od doręczenia (na adres z rejestru PESEL)",
-                addressee="e-sąd, który wydał nakaz",
+                addressee="sąd, który wydał nakaz",
             ),
             Situation(
                 key="przywrocenie-terminu",
-                label="Przegapiłem termin bez swojej winy",
+                label="Termin minął bez Twojej winy",
                 document="wniosek o przywrócenie terminu",
                 basis="art. 168–169 k.p.c.",
                 deadline="1 tydzień od ustania przeszkody",
@@ -220,7 +220,7 @@ TOPICS: tuple[Topic, ...] = (
             ),
             Situation(
                 key="odpowiedz-na-pozew",
-                label="Dostałem pozew z wezwaniem do odpowiedzi",
+                label="Pozew z wezwaniem do odpowiedzi",
                 document="odpowiedź na pozew",
                 basis="art. 205¹ k.p.c.",
                 deadline="termin wyznaczony przez sąd, nie krótszy niż 2 tygodnie",
@@ -251,19 +251,19 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         key="prawa-autorskie",
         title="Prawa autorskie i usunięte treści",
-        lead="Ktoś wykorzystał Twoją pracę albo platforma usunęła Twoją treść.",
+        lead="Ktoś wykorzystuje Twoją pracę albo platforma usunęła Twoją treść.",
         situations=(
             Situation(
                 key="zgloszenie-naruszenia",
-                label="Ktoś opublikował moją pracę bez zgody",
+                label="Twoja praca opublikowana bez zgody",
                 document="zgłoszenie naruszenia praw autorskich",
                 basis="art. 16 aktu o usługach cyfrowych (DSA), tzw. notice and action",
-                deadline="brak ustawowego terminu",
+                deadline="",
                 addressee="serwis, który przechowuje treść",
             ),
             Situation(
                 key="wezwanie-zaniechanie",
-                label="Chcę wezwać naruszającego do zaprzestania",
+                label="Wezwanie naruszającego do zaprzestania",
                 document="wezwanie do zaniechania naruszeń",
                 basis="art. 79 ust. 1 ustawy o prawie autorskim i prawach pokrewnych",
                 deadline="termin w wezwaniu wyznaczasz sam",
@@ -272,7 +272,7 @@ TOPICS: tuple[Topic, ...] = (
             ),
             Situation(
                 key="skarga-wewnetrzna",
-                label="Platforma usunęła moją treść",
+                label="Platforma usunęła Twoją treść",
                 document="skarga w wewnętrznym systemie rozpatrywania skarg",
                 basis="art. 20 aktu o usługach cyfrowych (DSA)",
                 deadline="co najmniej 6 miesięcy od decyzji platformy",
@@ -295,11 +295,11 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         key="rodo",
         title="Dane osobowe (RODO)",
-        lead="Chcesz wiedzieć, jakie dane ma o Tobie firma, albo chcesz je usunąć.",
+        lead="Jakie dane ma o Tobie firma i jak je usunąć.",
         situations=(
             Situation(
                 key="dostep-do-danych",
-                label="Chcę wiedzieć, jakie dane o mnie przetwarzają",
+                label="Jakie dane o Tobie przetwarzają",
                 document="żądanie dostępu do danych osobowych",
                 basis="art. 15 ust. 1 i 3 RODO (pierwsza kopia danych jest bezpłatna)",
                 deadline="1 miesiąc; administrator może go przedłużyć o 2 miesiące, jeśli"
@@ -308,7 +308,7 @@ TOPICS: tuple[Topic, ...] = (
             ),
             Situation(
                 key="usuniecie-danych",
-                label="Chcę, żeby usunęli moje dane",
+                label="Usunięcie Twoich danych",
                 document="żądanie usunięcia danych osobowych",
                 basis="art. 17 ust. 1 RODO (wyjątki: art. 17 ust. 3 RODO)",
                 deadline="1 miesiąc; administrator może go przedłużyć o 2 miesiące, jeśli"
@@ -317,7 +317,7 @@ TOPICS: tuple[Topic, ...] = (
             ),
             Situation(
                 key="sprzeciw-marketing",
-                label="Nie chcę dostawać marketingu",
+                label="Koniec z marketingiem",
                 document="sprzeciw wobec przetwarzania danych w celach marketingowych",
                 basis="art. 21 ust. 2–3 RODO",
                 deadline="1 miesiąc",
@@ -329,7 +329,7 @@ TOPICS: tuple[Topic, ...] = (
                 label="Administrator nie odpowiada albo odmawia",
                 document="skarga do Prezesa Urzędu Ochrony Danych Osobowych",
                 basis="art. 77 RODO",
-                deadline="brak ustawowego terminu; najpierw zwróć się do administratora",
+                deadline="",
                 addressee="Prezes Urzędu Ochrony Danych Osobowych",
             ),
         ),

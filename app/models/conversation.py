@@ -31,6 +31,9 @@ class MessageStatus(enum.StrEnum):
     ERROR = "error"
 
 
+DEFAULT_TITLE = "Nowa sprawa"
+
+
 class Conversation(db.Model):
     """One person's case: the chat and the letter that comes out of it."""
 
@@ -40,7 +43,7 @@ class Conversation(db.Model):
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
     owner_hash: Mapped[str] = mapped_column(String(64), index=True)
     topic: Mapped[str | None] = mapped_column(String(32))
-    title: Mapped[str] = mapped_column(String(200), default="Nowa sprawa")
+    title: Mapped[str] = mapped_column(String(200), default=DEFAULT_TITLE)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

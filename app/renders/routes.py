@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from redis.exceptions import RedisError
 from werkzeug.wrappers import Response
 
-from app import messages
+from app import limits, messages
 from app.access import owned_conversation
 from app.extensions import limiter
 from app.models import Render, RenderStatus
 from app.renders import bp
 from app.services import renders, storage
-from app.tasks import enqueue_render, render_deadline
-
-
-def _render_limit() -> str:
-    return current_app.config["RATELIMIT_RENDERS"]
+from app.tasks import queue_render, render_deadline
 
 
 def _owned_render(public_id: str, render_id: str) -> Render:
@@ -26,8 +21,13 @@ def _owned_render(public_id: str, render_id: str) -> Render:
     return render
 
 
+def status_redirect(public_id: str, render: Render) -> Response:
+    """Go to a render's status page."""
+    return redirect(url_for("renders.show", public_id=public_id, render_id=render.public_id))
+
+
 @bp.post("")
-@limiter.limit(_render_limit)
+@limiter.limit(limits.render_limit)
 def create(public_id: str) -> Response:
     """Queue a PDF of the current version and go to its status page."""
     conversation = owned_conversation(public_id)
@@ -35,13 +35,7 @@ def create(public_id: str) -> Response:
     if current is None:
         flash(messages.DOCUMENT_MISSING, "document:error")
         return redirect(url_for("conversations.show", public_id=public_id, _anchor="pismo"))
-    render = renders.create(current)
-    try:
-        enqueue_render(render.id)
-    except RedisError:
-        current_app.logger.exception("could not enqueue render %s", render.public_id)
-        renders.mark_failed(render, "queue unavailable")
-    return redirect(url_for("renders.show", public_id=public_id, render_id=render.public_id))
+    return status_redirect(public_id, queue_render(current))
 
 
 @bp.get("/<render_id>")

@@ -10,8 +10,15 @@ from app import messages
 from app.extensions import db
 from app.legal import get_topic
 from app.models import Conversation, Message, MessageStatus, Role
+from app.models.conversation import DEFAULT_TITLE
 from app.services import llm, prompts
 
+CHAT_MESSAGES = {
+    "unavailable": messages.LLM_UNAVAILABLE,
+    "timeout": messages.LLM_TIMEOUT,
+    "model_missing": messages.LLM_MODEL_MISSING,
+    "failed": messages.LLM_FAILED,
+}
 MAX_MESSAGE_CHARS = 4000
 HISTORY_MESSAGES = 20
 
@@ -36,6 +43,16 @@ def start(owner: str, topic_key: str | None = None) -> Conversation:
     return conversation
 
 
+def set_topic(conversation: Conversation, topic_key: str | None) -> bool:
+    """Set the conversation's topic from the catalogue; False for an unknown key."""
+    topic = get_topic(topic_key)
+    if topic is None:
+        return False
+    conversation.topic = topic.key
+    db.session.commit()
+    return True
+
+
 def get_owned(public_id: str, owner: str | None) -> Conversation | None:
     """The conversation with this public id if this owner owns it, else None."""
     if not owner or not public_id or len(public_id) > 32:
@@ -49,7 +66,8 @@ def get_owned(public_id: str, owner: str | None) -> Conversation | None:
 
 def clean_message(text: str | None) -> str:
     """Validate a chat message and return it trimmed, or raise InputError."""
-    text = (text or "").replace("\x00", "").strip()
+    # Browsers count a line break as one character for maxlength but send CRLF.
+    text = (text or "").replace("\x00", "").replace("\r\n", "\n").strip()
     if not text:
         raise InputError(messages.MESSAGE_EMPTY)
     if len(text) > MAX_MESSAGE_CHARS:
@@ -68,7 +86,7 @@ def short_title(text: str, limit: int = 60) -> str:
 
 def add_user_message(conversation: Conversation, text: str) -> Message:
     """Store the person's message (already validated) and commit it before anything else."""
-    if conversation.title in ("Nowa sprawa", "") and not conversation.topic:
+    if conversation.title in (DEFAULT_TITLE, "") and not conversation.topic:
         conversation.title = short_title(text)
     message = Message(conversation=conversation, role=Role.USER, content=text)
     db.session.add(message)
@@ -129,4 +147,4 @@ def answer(conversation: Conversation, settings: llm.LLMSettings) -> Message:
 
 def error_text(message: Message) -> str:
     """The Polish explanation for a failed model reply."""
-    return llm.LLMError.USER_MESSAGES.get(message.error_code or "", messages.LLM_FAILED)
+    return CHAT_MESSAGES.get(message.error_code or "", messages.LLM_FAILED)

@@ -10,8 +10,6 @@ from typing import Any
 import httpx
 import ollama
 
-from app import messages
-
 
 @dataclass(frozen=True)
 class LLMSettings:
@@ -51,24 +49,13 @@ class ChatResult:
 
 
 class LLMError(Exception):
-    """A model call that failed; ``code`` says how, ``user_message`` says it in Polish."""
-
-    USER_MESSAGES = {
-        "unavailable": messages.LLM_UNAVAILABLE,
-        "timeout": messages.LLM_TIMEOUT,
-        "model_missing": messages.LLM_MODEL_MISSING,
-        "failed": messages.LLM_FAILED,
-    }
+    """A model call that failed; ``code`` says how: unavailable, timeout, model_missing,
+    failed, bad_output or needs_chat (each caller words it in Polish for its context)."""
 
     def __init__(self, code: str, detail: str = "") -> None:
         super().__init__(f"{code}: {detail}" if detail else code)
         self.code = code
         self.detail = detail
-
-    @property
-    def user_message(self) -> str:
-        """The Polish sentence to show for this failure."""
-        return self.USER_MESSAGES.get(self.code, messages.LLM_FAILED)
 
 
 def make_client(settings: LLMSettings) -> ollama.Client:
@@ -107,6 +94,8 @@ def chat(
         raise LLMError("timeout", type(exc).__name__) from exc
     except (ConnectionError, httpx.HTTPError) as exc:
         raise LLMError("unavailable", type(exc).__name__) from exc
+    if not (response.message.content or "").strip():
+        raise LLMError("failed", "empty reply")
     wall_ms = int((time.monotonic() - started) * 1000)
     return ChatResult(
         content=response.message.content or "",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+HEADING = re.compile(r"<(/?)h([1-6])>")
 REPLY_TAGS = {
     "p", "br", "strong", "em", "ul", "ol", "li", "code", "pre", "blockquote",
     "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td",
@@ -14,6 +17,6 @@ REPLY_TAGS = {
 
 def render_markdown(text: str) -> str:
     """Render markdown to HTML that keeps no raw HTML, links, images or attributes."""
-    html = _md.render(text or "")
-    # h1/h2 and links are unwrapped to their text; images and raw HTML never survive.
+    # Headings are demoted below the page's own h1/h2; links are unwrapped to their text.
+    html = HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 2, 6)}>", _md.render(text or ""))
     return nh3.clean(html, tags=REPLY_TAGS, attributes={}, url_schemes=set(), link_rel=None)

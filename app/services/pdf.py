@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import functools
+import re
 import threading
 import time
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 
+import nh3
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 STATIC_CSS = Path(__file__).resolve().parents[2] / "static" / "css"
+FIRST_H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.DOTALL)
 _lock = threading.Lock()
 
 
@@ -49,6 +52,15 @@ def _font_config() -> FontConfiguration:
 def _stylesheet() -> CSS:
     text = (STATIC_CSS / "letter.css").read_text() + (STATIC_CSS / "print.css").read_text()
     return CSS(string=text, url_fetcher=RefusingFetcher(), font_config=_font_config())
+
+
+def heading_of(body_html: str) -> str | None:
+    """The text of the letter's first <h1>, used as the PDF title; None if there is none."""
+    found = FIRST_H1.search(body_html)
+    if not found:
+        return None
+    text = " ".join(unescape(nh3.clean(found.group(1), tags=set())).split())
+    return text[:200] or None
 
 
 def letter_shell(body_html: str, *, title: str, author: str) -> str:

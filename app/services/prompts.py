@@ -22,10 +22,13 @@ nie ma, powiedz, że tego nie wiesz na pewno, i zaproponuj nieodpłatną pomoc p
 def _situation_lines(topic: Topic) -> list[str]:
     lines = []
     for situation in shown_situations(topic):
-        lines.append(
-            f"- [{situation.key}] {situation.label}: {situation.document}; podstawa: "
-            f"{situation.basis}; termin: {situation.deadline}; adresat: {situation.addressee}"
-        )
+        line = f"- [{situation.key}] {situation.label}: {situation.document}"
+        line += f"; podstawa: {situation.basis}"
+        if situation.deadline:
+            line += f"; termin: {situation.deadline}"
+        if situation.addressee:
+            line += f"; adresat: {situation.addressee}"
+        lines.append(line)
     return lines
 
 

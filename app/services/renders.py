@@ -25,6 +25,15 @@ def create(version: DocumentVersion) -> Render:
     return render
 
 
+def reusable(version: DocumentVersion, storage_dir: str) -> Render | None:
+    """A finished render of exactly this version whose file is still on disk, if any."""
+    for render in reversed(version.renders):
+        done = render.status == RenderStatus.DONE and render.file_path
+        if done and storage.resolve(storage_dir, render.file_path).is_file():
+            return render
+    return None
+
+
 def get_owned(conversation: Conversation, public_id: str) -> Render | None:
     """The render with this public id if it belongs to this conversation's document."""
     document = conversation.document
@@ -72,7 +81,7 @@ def run(render_id: int, storage_dir: str) -> None:
     try:
         result = pdf.render_letter(
             version.html,
-            title=document.title,
+            title=pdf.heading_of(version.html) or document.title,
             author=document.signatory or "mikroporada",
         )
         relative = storage.render_path(render.public_id)

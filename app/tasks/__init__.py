@@ -7,8 +7,11 @@ from collections.abc import Callable
 
 from flask import Flask, current_app
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, Retry
 
+from app.models import DocumentVersion, Render
+from app.services import renders
 from app.tasks.render import render_pdf
 
 
@@ -47,3 +50,22 @@ def enqueue_render(render_id: int) -> None:
 def render_deadline(app: Flask) -> int:
     """Seconds after which an unfinished render is certainly dead (every attempt timed out)."""
     return app.config["PDF_JOB_TIMEOUT"] * 2 + 60
+
+
+def queue_render(version: DocumentVersion) -> Render:
+    """The render for this version: a finished one if it exists, else a new queued one.
+
+    If the queue cannot be reached the new render fails at once with a reason the status
+    page explains; the letter itself is untouched.
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    existing = renders.reusable(version, app.config["STORAGE_DIR"])
+    if existing is not None:
+        return existing
+    render = renders.create(version)
+    try:
+        enqueue_render(render.id)
+    except RedisError:
+        app.logger.exception("could not enqueue render %s", render.public_id)
+        renders.mark_failed(render, "queue unavailable")
+    return render

@@ -20,6 +20,11 @@ def case(browser: Browser, jobs: None) -> dict[str, str]:
 
 def test_other_sessions_get_404_everywhere(case: dict[str, str], other_browser: Browser) -> None:
     url, render = case["url"], case["render"]
+    # The stranger owns a case too: the owner check itself is what must stop them.
+    their_url = other_browser.start("Moja sprawa")
+    render_id = render.rsplit("/", 1)[1]
+    assert other_browser.get(f"{their_url}/renders/{render_id}").status_code == 404
+    assert other_browser.get(f"{their_url}/renders/{render_id}/pdf").status_code == 404
     for path in (url, f"{url}/document/versions/1", render, f"{render}/pdf"):
         assert other_browser.get(path).status_code == 404, path
     for path in (
@@ -80,14 +85,22 @@ def test_rate_limit(app: Flask, browser: Browser) -> None:
     assert "Za dużo prób" in text_of(browser.post(f"{url}/messages", {"message": "x"}))
 
 
-def test_security_headers(browser: Browser) -> None:
-    response = browser.get("/")
-    csp = response.headers["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
-    assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["X-Frame-Options"] == "DENY"
-    assert 'style="' not in text_of(response)
-    assert "<script" not in text_of(response)
+def test_security_headers(browser: Browser, jobs: None) -> None:
+    url = browser.start("Sprawa")
+    browser.post(f"{url}/document/draft")
+    status_url = browser.post(f"{url}/renders").headers["Location"]
+    wait_for(lambda: "PDF jest gotowy" in text_of(browser.get(status_url)))
+    for path in ("/", url, f"{url}/document/versions/1", status_url, "/brak"):
+        response = browser.get(path)
+        csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp, path
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert 'style="' not in text_of(response), path
+        assert "<script" not in text_of(response), path
+    pdf = browser.get(f"{status_url}/pdf")
+    assert pdf.headers["X-Content-Type-Options"] == "nosniff"
+    assert pdf.headers["Cache-Control"] == "private, no-store"
 
 
 def test_session_cookie_flags(browser: Browser) -> None:

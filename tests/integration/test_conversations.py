@@ -142,3 +142,37 @@ def test_retry_with_nothing_to_answer(browser: Browser) -> None:
 def test_unknown_topic_is_ignored(browser: Browser) -> None:
     url = browser.start("x", topic="<script>")
     assert re.search(r"<h1[^>]*>x</h1>", text_of(browser.get(url)))
+
+
+def test_too_long_first_message_keeps_the_text(app: Flask, browser: Browser) -> None:
+    text = "ż" * 4001
+    response = browser.post("/conversations", {"message": text, "topic": ""})
+    assert response.status_code == 422
+    assert text in text_of(response) and "za długa" in text_of(response)
+
+
+def test_line_breaks_count_once(app: Flask, browser: Browser) -> None:
+    url = browser.start()
+    text = "a\r\n" * 1999 + "b"  # 3,999 characters as the browser counts them
+    assert browser.post(f"{url}/messages", {"message": text}).status_code == 302
+    assert _messages(app)[0].content == "a\n" * 1999 + "b"
+
+
+def test_choosing_a_topic_shows_the_catalogue(browser: Browser) -> None:
+    url = browser.start("Ktoś napisał o mnie kłamstwa")
+    page = text_of(browser.get(url))
+    assert "Czego dotyczy sprawa?" in page and 'id="facts"' not in page
+    browser.post(f"{url}/topic", {"topic": "znieslawienie"})
+    page = text_of(browser.get(url))
+    assert "Co mówią przepisy: Zniesławienie" in page
+    assert "prywatny akt oskarżenia" in page
+    assert "Czego dotyczy sprawa?" not in page
+    browser.post(f"{url}/topic", {"topic": "nieznany"})
+    assert "Wybierz jeden z tematów" in text_of(browser.get(url))
+
+
+def test_empty_model_reply_offers_a_retry(browser: Browser, fake_ollama: FakeOllama) -> None:
+    fake_ollama.push_reply("  ")
+    url = browser.start("Pomocy")
+    page = text_of(browser.get(url))
+    assert "Model językowy zwrócił błąd" in page and 'id="retry"' in page

@@ -145,3 +145,83 @@ def test_bad_base_version_is_treated_as_stale(app: Flask, browser: Browser) -> N
     response = browser.post(f"{url}/document", {"html": "<p>x</p>", "base_version": "abc"})
     assert response.status_code == 422
     assert _versions(app) == []
+
+
+def test_plain_text_edit_keeps_paragraphs(app: Flask, browser: Browser) -> None:
+    url = browser.start()
+    text = "Jan Kowalski\r\nul. Polna 1\r\n\r\nWnoszę o uchylenie."
+    browser.post(f"{url}/document", {"html": text, "base_version": "0"})
+    [version] = _versions(app)
+    assert version.html == "<p>Jan Kowalski<br>ul. Polna 1</p>\n<p>Wnoszę o uchylenie.</p>"
+
+
+def test_model_citations_get_a_warning(browser: Browser, fake_ollama: FakeOllama) -> None:
+    url = browser.start("Nakaz", topic="nakaz-zaplaty")
+    letter = {**LETTER, "paragraphs": ["Na podstawie art. 999 k.p.c. wnoszę o oddalenie."]}
+    fake_ollama.push_reply(json.dumps(letter, ensure_ascii=False))
+    browser.post(f"{url}/document/draft")
+    page = text_of(browser.get(url))
+    assert "przepisy, których nie ma w naszym sprawdzonym katalogu" in page
+
+
+def test_a_draft_never_collides_with_a_concurrent_save(app: Flask, browser: Browser) -> None:
+    """Another save takes the next number while ours is in flight: ours goes after it."""
+    from app.models import Conversation
+    from app.services import documents
+
+    url = browser.start()
+    browser.post(f"{url}/document", {"html": "<p>Pierwsza</p>", "base_version": "0"})
+    public_id = url.rsplit("/", 1)[1]
+    with app.app_context():
+        conversation = db.session.scalars(
+            db.select(Conversation).where(Conversation.public_id == public_id)
+        ).one()
+        assert conversation.document.current.number == 1  # loaded into this session
+        other = db.engine.connect()
+        other.execute(
+            db.text(
+                "INSERT INTO document_versions (document_id, number, author, html, created_at)"
+                " VALUES (:d, 2, 'person', '<p>Z innej karty</p>', '2026-11-27 12:00:00')"
+            ),
+            {"d": conversation.document.id},
+        )
+        other.commit()
+        other.close()
+        version = documents.add_version(conversation, "<p>Od asystenta</p>", VersionAuthor.MODEL)
+        assert version.number == 3
+    assert [v.html for v in _versions(app)] == [
+        "<p>Pierwsza</p>",
+        "<p>Z innej karty</p>",
+        "<p>Od asystenta</p>",
+    ]
+
+
+def test_a_lost_race_on_an_edit_is_stale_not_a_crash(app: Flask, browser: Browser) -> None:
+    from app.models import Conversation
+    from app.services import documents
+
+    url = browser.start()
+    public_id = url.rsplit("/", 1)[1]
+    with app.app_context():
+        conversation = db.session.scalars(
+            db.select(Conversation).where(Conversation.public_id == public_id)
+        ).one()
+        documents.add_version(conversation, "<p>Pierwsza</p>", VersionAuthor.PERSON)
+        assert conversation.document.current.number == 1
+        other = db.engine.connect()
+        other.execute(
+            db.text(
+                "INSERT INTO document_versions (document_id, number, author, html, created_at)"
+                " VALUES (:d, 2, 'person', '<p>Druga</p>', '2026-11-27 12:00:00')"
+            ),
+            {"d": conversation.document.id},
+        )
+        other.commit()
+        other.close()
+        try:
+            documents.save_edit(conversation, "<p>Moja</p>", 1)
+        except documents.StaleVersionError:
+            pass
+        else:
+            raise AssertionError("a lost race must be reported as a stale edit")
+    assert [v.html for v in _versions(app)] == ["<p>Pierwsza</p>", "<p>Druga</p>"]

@@ -74,7 +74,8 @@ def test_hostile_document_fetches_nothing(
         assert canary.hits == []
     reader = PdfReader(io.BytesIO(data))
     assert reader.attachments == {}
-    assert b"TAJNE-HASLO" not in data
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "komórka" in text and "TAJNE-HASLO" not in text
 
 
 def test_pdf_without_document(browser: Browser) -> None:
@@ -87,6 +88,12 @@ def test_pdf_without_document(browser: Browser) -> None:
 def test_pdf_of_unfinished_render_is_404(app: Flask, browser: Browser) -> None:
     app.config["REDIS_URL"] = "redis://127.0.0.1:9/0"  # nothing listens: the job never runs
     status_url = _make_pdf(browser, "<p>x</p>")
+    with app.app_context():
+        render = db.session.scalars(db.select(Render)).one()
+        render.status, render.error, render.finished_at = RenderStatus.QUEUED, None, None
+        db.session.commit()
+    page = text_of(browser.get(status_url))
+    assert "Czekamy w kolejce" in page and 'http-equiv="refresh"' in page
     assert browser.get(f"{status_url}/pdf").status_code == 404
 
 
@@ -113,3 +120,27 @@ def test_stuck_render_is_failed_after_the_deadline(app: Flask, browser: Browser)
     page = text_of(browser.get(status_url))
     assert "trwało zbyt długo" in page
     assert _render(app).status == RenderStatus.FAILED
+
+
+def test_save_and_pdf_renders_the_edit(app: Flask, browser: Browser, jobs: None) -> None:
+    url = browser.start()
+    browser.post(f"{url}/document", {"html": "<p>Stara treść</p>", "base_version": "0"})
+    response = browser.post(
+        f"{url}/document", {"html": "<h1>Nowa treść</h1>", "base_version": "1", "then": "pdf"}
+    )
+    status_url = response.headers["Location"]
+    assert "/renders/" in status_url
+    wait_for(lambda: "PDF jest gotowy" in text_of(browser.get(status_url)))
+    reader = PdfReader(io.BytesIO(browser.get(f"{status_url}/pdf").data))
+    assert "Nowa treść" in reader.pages[0].extract_text()
+    assert reader.metadata is not None and reader.metadata.title == "Nowa treść"
+
+
+def test_a_rendered_version_is_not_rendered_twice(app: Flask, browser: Browser, jobs: None) -> None:
+    status_url = _make_pdf(browser, "<p>Raz</p>")
+    wait_for(lambda: "PDF jest gotowy" in text_of(browser.get(status_url)))
+    conversation = status_url.split("/renders/")[0]
+    again = browser.post(f"{conversation}/renders").headers["Location"]
+    assert again == status_url
+    with app.app_context():
+        assert len(db.session.scalars(db.select(Render)).all()) == 1

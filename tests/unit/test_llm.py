@@ -51,7 +51,6 @@ def test_server_down_is_unavailable() -> None:
     with pytest.raises(llm.LLMError) as caught:
         llm.chat(_settings(f"http://127.0.0.1:{_free_port()}"), MESSAGES)
     assert caught.value.code == "unavailable"
-    assert "nie odpowiada" in caught.value.user_message
 
 
 def test_missing_model(fake_ollama: FakeOllama) -> None:
@@ -72,3 +71,10 @@ def test_slow_model_times_out(fake_ollama: FakeOllama) -> None:
     with pytest.raises(llm.LLMError) as caught:
         llm.chat(_settings(fake_ollama.url, timeout=0.3), MESSAGES)
     assert caught.value.code == "timeout"
+
+
+def test_empty_answer_is_a_failure(fake_ollama: FakeOllama) -> None:
+    fake_ollama.push_reply("   ")
+    with pytest.raises(llm.LLMError) as caught:
+        llm.chat(_settings(fake_ollama.url), MESSAGES)
+    assert caught.value.code == "failed"

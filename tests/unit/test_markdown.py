@@ -16,10 +16,16 @@ def test_escapes_raw_html() -> None:
 
 
 def test_links_and_images_keep_only_text() -> None:
-    html = render_markdown("[kliknij](javascript:alert(1)) ![obraz](http://evil/x.png)")
+    html = render_markdown("[kliknij](http://evil/phish) ![obraz](http://evil/x.png) <http://e/>")
     assert "href" not in html and "<a" not in html
     assert "<img" not in html and "evil" not in html
     assert "kliknij" in html
+
+
+def test_headings_are_demoted_below_the_page_headings() -> None:
+    html = render_markdown("# Duży\n\n## Średni\n\n### Mały")
+    assert "<h3>Duży</h3>" in html and "<h4>Średni</h4>" in html and "<h5>Mały</h5>" in html
+    assert "<h1>" not in html and "<h2>" not in html
 
 
 def test_keeps_polish_text() -> None:

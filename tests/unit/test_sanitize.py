@@ -81,3 +81,16 @@ def test_rejects_empty_letters(empty: str) -> None:
 def test_is_idempotent() -> None:
     once = sanitize_letter("<p>a <b>b</b></p><table><tr><td colspan=3>c</td></tr></table>")
     assert sanitize_letter(once) == once
+
+
+def test_too_many_tags_are_refused_before_parsing() -> None:
+    with pytest.raises(SanitizeError, match="zbyt wiele"):
+        sanitize_letter("<ul><li>" * 10_000)
+
+
+def test_plain_text_becomes_paragraphs() -> None:
+    from app.services.documents import plain_text_to_html
+
+    html = plain_text_to_html("Jan Kowalski\r\nul. Polna 1\r\n\r\nWnoszę o <coś> & więcej.")
+    assert html == "<p>Jan Kowalski<br>ul. Polna 1</p>\n<p>Wnoszę o &lt;coś&gt; &amp; więcej.</p>"
+    assert plain_text_to_html("<p>już HTML</p>") == "<p>już HTML</p>"

@@ -1,0 +1,25 @@
+"""Rate limits read from the config when a request is checked (see RATELIMIT_* in README)."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+
+def start_limit() -> str:
+    """Limit for starting conversations."""
+    return current_app.config["RATELIMIT_START"]
+
+
+def message_limit() -> str:
+    """Limit for anything that calls the model: messages, retries, drafts."""
+    return current_app.config["RATELIMIT_MESSAGES"]
+
+
+def save_limit() -> str:
+    """Limit for saving the letter."""
+    return current_app.config["RATELIMIT_SAVES"]
+
+
+def render_limit() -> str:
+    """Limit for PDF renders."""
+    return current_app.config["RATELIMIT_RENDERS"]
