@@ -5,34 +5,26 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434"
 # A 3B instruct model with usable Polish and reliable structured output; see README.
 DEFAULT_OLLAMA_MODEL = "qwen2.5:3b"
 INSECURE_SECRETS = {"", "change-me", "dev", "secret"}
+Number = TypeVar("Number", int, float)
 
 
 class ConfigError(RuntimeError):
     """Raised when the configuration would be unsafe or unusable."""
 
 
-def _env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
+def _env_number(name: str, default: Number) -> Number:
+    """A number from the environment, of the default's type; unset or blank gives the default."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
         return default
     try:
-        return int(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
-
-
-def _env_float(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return float(raw)
+        return type(default)(raw)
     except ValueError as exc:
         raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
 
@@ -71,14 +63,14 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "RQ_QUEUE": os.environ.get("RQ_QUEUE", "pdf").strip() or "pdf",
         "OLLAMA_HOST": os.environ.get("OLLAMA_HOST", "").strip() or DEFAULT_OLLAMA_HOST,
         "OLLAMA_MODEL": os.environ.get("OLLAMA_MODEL", "").strip() or DEFAULT_OLLAMA_MODEL,
-        "OLLAMA_CONNECT_TIMEOUT": _env_float("OLLAMA_CONNECT_TIMEOUT", 3.0),
-        "OLLAMA_TIMEOUT": _env_float("OLLAMA_TIMEOUT", 120.0),
-        "OLLAMA_NUM_CTX": _env_int("OLLAMA_NUM_CTX", 8192),
+        "OLLAMA_CONNECT_TIMEOUT": _env_number("OLLAMA_CONNECT_TIMEOUT", 3.0),
+        "OLLAMA_TIMEOUT": _env_number("OLLAMA_TIMEOUT", 120.0),
+        "OLLAMA_NUM_CTX": _env_number("OLLAMA_NUM_CTX", 8192),
         "STORAGE_DIR": os.environ.get("STORAGE_DIR", "").strip() or storage_default,
         # A letter of 100,000 Polish characters is about 600 KB form-encoded.
-        "MAX_CONTENT_LENGTH": _env_int("MAX_REQUEST_BYTES", 1024 * 1024),
-        "PDF_JOB_TIMEOUT": _env_int("PDF_JOB_TIMEOUT", 120),
-        "PDF_MEMORY_LIMIT_MB": _env_int("PDF_MEMORY_LIMIT_MB", 1024),
+        "MAX_CONTENT_LENGTH": _env_number("MAX_REQUEST_BYTES", 1024 * 1024),
+        "PDF_JOB_TIMEOUT": _env_number("PDF_JOB_TIMEOUT", 120),
+        "PDF_MEMORY_LIMIT_MB": _env_number("PDF_MEMORY_LIMIT_MB", 1024),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_MESSAGES": os.environ.get("RATELIMIT_MESSAGES", "").strip()
         or "20 per minute;200 per day",
@@ -94,7 +86,7 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "SESSION_COOKIE_SECURE": env == "production",
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
         "WTF_CSRF_TIME_LIMIT": None,
-        "TRUST_PROXY": _env_int("TRUST_PROXY", 0),
+        "TRUST_PROXY": _env_number("TRUST_PROXY", 0),
     }
     config.update(overrides)
 

@@ -14,6 +14,7 @@ __all__ = [
     "get_topic",
     "shown_facts",
     "shown_situations",
+    "topic_of",
 ]
 
 _TOPICS_BY_KEY = {topic.key: topic for topic in TOPICS}
@@ -36,6 +37,11 @@ def get_situation(key: str | None) -> Situation | None:
     """The verified situation with this key, or None."""
     situation = _SITUATIONS_BY_KEY.get(key or "")
     return situation if situation and situation.verified else None
+
+
+def topic_of(situation: Situation) -> Topic:
+    """The topic a situation belongs to."""
+    return next(topic for topic in TOPICS if situation in topic.situations)
 
 
 def shown_situations(topic: Topic) -> tuple[Situation, ...]:

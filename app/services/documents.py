@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import messages
 from app.extensions import db
-from app.legal import get_topic
+from app.legal import get_topic, topic_of
 from app.models import Conversation, Document, DocumentVersion, Role, VersionAuthor
 from app.services import conversations, letters, llm, prompts
 from app.services.dates import polish_date
@@ -144,6 +144,9 @@ def draft(conversation: Conversation, settings: llm.LLMSettings, today: date) ->
         letter = letters.parse_letter(result.content, prompts.situation_keys(topic))
     except letters.LetterFormatError as exc:
         raise llm.LLMError("bad_output", str(exc)) from exc
+    if conversation.topic is None and letter.situation is not None:
+        # The letter tells us what the case is about: show that topic's verified card.
+        conversation.topic = topic_of(letter.situation).key
     version = add_version(
         conversation,
         letters.letter_html(letter, polish_date(today)),

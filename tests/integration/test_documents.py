@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from flask import Flask
 
 from app.extensions import db
-from app.models import DocumentVersion, VersionAuthor
+from app.models import Conversation, DocumentVersion, VersionAuthor
+from app.services import documents
 from tests.fake_ollama import FakeOllama
 from tests.helpers import Browser, text_of
 
@@ -164,29 +166,33 @@ def test_model_citations_get_a_warning(browser: Browser, fake_ollama: FakeOllama
     assert "przepisy, których nie ma w naszym sprawdzonym katalogu" in page
 
 
-def test_a_draft_never_collides_with_a_concurrent_save(app: Flask, browser: Browser) -> None:
-    """Another save takes the next number while ours is in flight: ours goes after it."""
-    from app.models import Conversation
-    from app.services import documents
+def _conversation(public_url: str) -> Conversation:
+    public_id = public_url.rsplit("/", 1)[1]
+    query = db.select(Conversation).where(Conversation.public_id == public_id)
+    return db.session.scalars(query).one()
 
-    url = browser.start()
-    browser.post(f"{url}/document", {"html": "<p>Pierwsza</p>", "base_version": "0"})
-    public_id = url.rsplit("/", 1)[1]
-    with app.app_context():
-        conversation = db.session.scalars(
-            db.select(Conversation).where(Conversation.public_id == public_id)
-        ).one()
-        assert conversation.document.current.number == 1  # loaded into this session
-        other = db.engine.connect()
+
+def _save_behind_our_back(document_id: int, number: int, html: str) -> None:
+    """Another request (its own connection) saves a version while ours is in flight."""
+    with db.engine.connect() as other:
         other.execute(
             db.text(
                 "INSERT INTO document_versions (document_id, number, author, html, created_at)"
-                " VALUES (:d, 2, 'person', '<p>Z innej karty</p>', '2026-11-27 12:00:00')"
+                " VALUES (:d, :n, 'person', :h, '2026-11-27 12:00:00')"
             ),
-            {"d": conversation.document.id},
+            {"d": document_id, "n": number, "h": html},
         )
         other.commit()
-        other.close()
+
+
+def test_a_draft_never_collides_with_a_concurrent_save(app: Flask, browser: Browser) -> None:
+    """Another save takes the next number while ours is in flight: ours goes after it."""
+    url = browser.start()
+    browser.post(f"{url}/document", {"html": "<p>Pierwsza</p>", "base_version": "0"})
+    with app.app_context():
+        conversation = _conversation(url)
+        assert conversation.document.current.number == 1  # loaded into this session
+        _save_behind_our_back(conversation.document.id, 2, "<p>Z innej karty</p>")
         version = documents.add_version(conversation, "<p>Od asystenta</p>", VersionAuthor.MODEL)
         assert version.number == 3
     assert [v.html for v in _versions(app)] == [
@@ -197,31 +203,22 @@ def test_a_draft_never_collides_with_a_concurrent_save(app: Flask, browser: Brow
 
 
 def test_a_lost_race_on_an_edit_is_stale_not_a_crash(app: Flask, browser: Browser) -> None:
-    from app.models import Conversation
-    from app.services import documents
-
     url = browser.start()
-    public_id = url.rsplit("/", 1)[1]
     with app.app_context():
-        conversation = db.session.scalars(
-            db.select(Conversation).where(Conversation.public_id == public_id)
-        ).one()
+        conversation = _conversation(url)
         documents.add_version(conversation, "<p>Pierwsza</p>", VersionAuthor.PERSON)
         assert conversation.document.current.number == 1
-        other = db.engine.connect()
-        other.execute(
-            db.text(
-                "INSERT INTO document_versions (document_id, number, author, html, created_at)"
-                " VALUES (:d, 2, 'person', '<p>Druga</p>', '2026-11-27 12:00:00')"
-            ),
-            {"d": conversation.document.id},
-        )
-        other.commit()
-        other.close()
-        try:
+        _save_behind_our_back(conversation.document.id, 2, "<p>Druga</p>")
+        with pytest.raises(documents.StaleVersionError):
             documents.save_edit(conversation, "<p>Moja</p>", 1)
-        except documents.StaleVersionError:
-            pass
-        else:
-            raise AssertionError("a lost race must be reported as a stale edit")
     assert [v.html for v in _versions(app)] == ["<p>Pierwsza</p>", "<p>Druga</p>"]
+
+
+def test_a_draft_sets_the_topic_of_a_free_text_case(
+    app: Flask, browser: Browser, fake_ollama: FakeOllama
+) -> None:
+    url = browser.start("Dostałam pismo z sądu")
+    fake_ollama.push_reply(json.dumps(LETTER, ensure_ascii=False))
+    browser.post(f"{url}/document/draft")
+    page = text_of(browser.get(url))
+    assert "Co mówią przepisy: Nakaz zapłaty lub pozew z sądu" in page

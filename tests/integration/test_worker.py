@@ -36,3 +36,17 @@ def test_job_is_enqueued_and_run_by_the_worker_process(
     assert job.timeout == app.config["PDF_JOB_TIMEOUT"]
     assert job.retries_left == 1
     assert job.worker_name  # executed by the worker.py process, not in this one
+
+
+def test_work_horses_have_a_hard_memory_limit(app: Flask, queue: Queue, jobs: None) -> None:
+    job = queue.enqueue("tests.jobs.address_space_limit", job_timeout=30)
+    wait_for(lambda: job.get_status(refresh=True) in ("finished", "failed"))
+    limit = app.config["PDF_MEMORY_LIMIT_MB"] * 1024 * 1024
+    assert job.return_value() == (limit, limit)
+
+
+def test_work_horses_have_a_hard_time_limit(queue: Queue, jobs: None) -> None:
+    job = queue.enqueue("tests.jobs.sleep", 30, job_timeout=1)
+    wait_for(lambda: job.get_status(refresh=True) == "failed", timeout=20)
+    result = job.latest_result()
+    assert result is not None and "JobTimeoutException" in (result.exc_string or "")
