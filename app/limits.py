@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from flask import current_app
 
+# One budget for every way of starting a PDF render.
+RENDER_SCOPE = "renders"
+
 
 def start_limit() -> str:
     """Limit for starting conversations."""

@@ -51,16 +51,15 @@ DOCUMENT_TOO_DEEP = (
 DOCUMENT_TOO_COMPLEX = (
     "Pismo ma zbyt wiele elementów lub zbyt dużą tabelę. Uprość je; nic nie zostało zmienione."
 )
-DRAFT_CITES_LAW = (
-    "Uwaga: asystent wpisał do treści pisma przepisy, których nie ma w naszym sprawdzonym"
-    " katalogu. Sprawdź je, zanim wyślesz pismo — sprawdzone przepisy są w ramce"
-    " „Co mówią przepisy”."
-)
 DOCUMENT_SAVED = "Zapisano wersję {number} pisma."
 DOCUMENT_UNCHANGED = "Pismo się nie zmieniło — nie utworzono nowej wersji."
 DOCUMENT_STALE = (
     "W międzyczasie zapisano nowszą wersję pisma. Twoje zmiany są poniżej — sprawdź je"
     " i zapisz jeszcze raz."
+)
+CITES_UNLISTED_LAW = (
+    "W treści pisma są przepisy spoza naszego sprawdzonego katalogu (mógł je wpisać asystent"
+    " albo Ty). Sprawdź je, zanim wyślesz pismo."
 )
 DOCUMENT_MISSING = "Ta sprawa nie ma jeszcze pisma."
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import Flask
 from markupsafe import Markup
 
+from app import messages
 from app.services.dates import in_poland, polish_date
 from app.services.markdown import render_markdown
 
@@ -30,3 +31,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(lambda text: Markup(render_markdown(text)), "markdown")
     app.add_template_filter(_polish_datetime, "when")
     app.add_template_filter(pages_label, "pages")
+    app.jinja_env.globals["messages"] = messages

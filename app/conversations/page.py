@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import render_template, request
 
 from app.legal import all_topics, get_topic, shown_facts, shown_situations
 from app.models import Conversation
 from app.services import conversations
+from app.services.citations import cites_unlisted_law
 
 
 def render_page(
@@ -28,6 +29,8 @@ def render_page(
         conversation=conversation,
         topic=topic,
         topics=all_topics(),
+        facts_open=not conversation.messages or request.args.get("facts") == "open",
+        unlisted_law=bool(current and cites_unlisted_law(current.html)),
         situations=shown_situations(topic) if topic else (),
         facts=shown_facts(topic) if topic else (),
         awaiting_reply=conversations.awaiting_reply(conversation),

@@ -71,7 +71,10 @@ def choose_topic(public_id: str) -> Response:
     conversation = owned_conversation(public_id)
     if not conversations.set_topic(conversation, request.form.get("topic")):
         flash(messages.TOPIC_UNKNOWN, "chat:error")
-    return _back(public_id)
+        return _back(public_id)
+    return redirect(
+        url_for("conversations.show", public_id=public_id, facts="open", _anchor="facts")
+    )
 
 
 @bp.post("/<public_id>/retry")

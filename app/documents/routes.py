@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_limiter.errors import RateLimitExceeded
 from werkzeug.wrappers import Response
 
 from app import limits, messages
@@ -28,13 +29,13 @@ def draft(public_id: str) -> Response:
     conversation = owned_conversation(public_id)
     settings = llm.LLMSettings.from_config(current_app.config)
     try:
-        drafted = documents.draft(conversation, settings, today_in_poland())
+        version = documents.draft(conversation, settings, today_in_poland())
     except llm.LLMError as exc:
         flash(documents.draft_error_text(exc), "document:error")
+    except documents.StaleVersionError as exc:
+        flash(str(exc), "document:error")
     else:
-        flash(messages.DOCUMENT_SAVED.format(number=drafted.version.number), "document:info")
-        if drafted.cites_law:
-            flash(messages.DRAFT_CITES_LAW, "document:warning")
+        flash(messages.DOCUMENT_SAVED.format(number=version.number), "document:info")
     return _back(public_id)
 
 
@@ -61,7 +62,13 @@ def save(public_id: str) -> Response | tuple[str, int]:
     else:
         flash(messages.DOCUMENT_SAVED.format(number=version.number), "document:info")
     if request.form.get("then") == "pdf":
-        return status_redirect(public_id, queue_render(conversation.document.current))
+        try:
+            with limiter.shared_limit(limits.render_limit, scope=limits.RENDER_SCOPE):
+                render = queue_render(version or conversation.document.current)
+        except RateLimitExceeded:
+            flash(messages.RATE_LIMITED, "document:error")
+        else:
+            return status_redirect(public_id, render)
     return _back(public_id)
 
 

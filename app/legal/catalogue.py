@@ -207,7 +207,7 @@ TOPICS: tuple[Topic, ...] = (
                 document="sprzeciw od nakazu zapłaty w elektronicznym postępowaniu upominawczym",
                 basis="przepisy o elektronicznym postępowaniu upominawczym",
                 deadline="14 dni od doręczenia (na adres z rejestru PESEL)",
-                addressee="sąd, który wydał nakaz",
+                addressee="",
             ),
             Situation(
                 key="przywrocenie-terminu",

@@ -27,7 +27,7 @@ def status_redirect(public_id: str, render: Render) -> Response:
 
 
 @bp.post("")
-@limiter.limit(limits.render_limit)
+@limiter.shared_limit(limits.render_limit, scope=limits.RENDER_SCOPE)
 def create(public_id: str) -> Response:
     """Queue a PDF of the current version and go to its status page."""
     conversation = owned_conversation(public_id)

@@ -115,8 +115,10 @@ def model_history(conversation: Conversation) -> list[dict[str, str]]:
 
 def answer(conversation: Conversation, settings: llm.LLMSettings) -> Message:
     """Ask the model to answer the conversation and store the reply or the failure."""
+    history = model_history(conversation)
+    db.session.commit()  # no transaction stays open during the model call
     try:
-        result = llm.chat(settings, model_history(conversation))
+        result = llm.chat(settings, history)
     except llm.LLMError as exc:
         reply = Message(
             conversation=conversation,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date
 from html import escape
-from typing import NamedTuple
 
 from sqlalchemy.exc import IntegrityError
 
@@ -15,7 +14,7 @@ from app.legal import get_topic, topic_of
 from app.models import Conversation, Document, DocumentVersion, Role, VersionAuthor
 from app.services import conversations, letters, llm, prompts
 from app.services.dates import polish_date
-from app.services.sanitize import sanitize_letter
+from app.services.sanitize import SanitizeError, sanitize_letter
 
 DRAFT_MESSAGES = {
     "unavailable": messages.DRAFT_UNAVAILABLE,
@@ -25,34 +24,45 @@ DRAFT_MESSAGES = {
     "bad_output": messages.DRAFT_BAD_OUTPUT,
     "needs_chat": messages.DRAFT_NEEDS_CHAT,
 }
-BLOCK_TAG = re.compile(r"<\s*(p|h[1-6]|ul|ol|li|table|blockquote|br|div)\b", re.IGNORECASE)
+ALLOWED_TAG = re.compile(
+    r"<\s*/?\s*(p|h[1-4]|ul|ol|li|table|caption|thead|tbody|tfoot|tr|td|th|blockquote|hr|br"
+    r"|strong|em|b|i|u|s|sub|sup)\b",
+    re.IGNORECASE,
+)
+BLOCK_START = re.compile(
+    r"^<\s*(p|h[1-4]|ul|ol|li|table|caption|thead|tbody|tfoot|tr|td|th|blockquote|hr)\b",
+    re.IGNORECASE,
+)
+SAVE_ATTEMPTS = 3
 
 
 class StaleVersionError(Exception):
     """The person edited an older version than the current one."""
 
 
-class Draft(NamedTuple):
-    """A drafted version, and whether the model wrote legal citations into its text."""
+def paragraphs_from_text(text: str) -> str:
+    """Turn typed text into letter HTML; blocks that already are HTML pass unchanged.
 
-    version: DocumentVersion
-    cites_law: bool
-
-
-def plain_text_to_html(text: str) -> str:
-    """Turn text typed without HTML into paragraphs; HTML input is returned unchanged.
-
-    Blank lines separate paragraphs and single line breaks are kept, so a letter typed as
-    plain text looks on paper the way it looked in the box.
+    Blank lines separate blocks. A block that starts with a block tag (as the drafted letter
+    does) is kept as it is; any other block becomes one paragraph whose line breaks are
+    kept, escaped unless it uses the letter's own tags (a typed <strong> stays bold).
     """
-    if BLOCK_TAG.search(text):
-        return text
     blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())
-    return "\n".join(
-        "<p>" + "<br>".join(escape(line) for line in block.split("\n")) + "</p>"
-        for block in blocks
-        if block.strip()
-    )
+    html = []
+    for block in blocks:
+        block = block.strip()
+        if not block:
+            continue
+        if BLOCK_START.match(block):
+            html.append(block)
+            continue
+        lines = (
+            block.split("\n")
+            if ALLOWED_TAG.search(block)
+            else escape(block, quote=False).split("\n")
+        )
+        html.append("<p>" + "<br>".join(line.strip() for line in lines) + "</p>")
+    return "\n".join(html)
 
 
 def _next_number(document: Document) -> int:
@@ -67,12 +77,15 @@ def _store(
     *,
     title: str | None = None,
     signatory: str | None = None,
+    topic: str | None = None,
 ) -> DocumentVersion:
     """Insert the next version; raises IntegrityError if another save took that number."""
     document = conversation.document
     if document is None:
         document = Document(conversation=conversation)
         db.session.add(document)
+    if topic and conversation.topic is None:
+        conversation.topic = topic
     if title:
         document.title = title[:200]
     if signatory:
@@ -92,29 +105,34 @@ def add_version(
     *,
     title: str | None = None,
     signatory: str | None = None,
+    topic: str | None = None,
 ) -> DocumentVersion:
     """Sanitize the HTML and store it as the next version (raises SanitizeError).
 
-    If a concurrent save took the number first, the newer state is reloaded and the
-    version is stored after it: a model or template version never overwrites anything.
+    If concurrent saves take the number first, the newer state is reloaded and the version
+    goes after them: a model or template version never overwrites anything. After a few
+    lost races in a row StaleVersionError is raised.
     """
     clean = sanitize_letter(html)
-    try:
-        return _store(conversation, clean, author, title=title, signatory=signatory)
-    except IntegrityError:
-        db.session.rollback()
-        db.session.refresh(conversation)
-        return _store(conversation, clean, author, title=title, signatory=signatory)
+    for _ in range(SAVE_ATTEMPTS):
+        try:
+            return _store(
+                conversation, clean, author, title=title, signatory=signatory, topic=topic
+            )
+        except IntegrityError:
+            db.session.rollback()
+            db.session.refresh(conversation)
+    raise StaleVersionError(messages.DOCUMENT_STALE)
 
 
-def save_edit(conversation: Conversation, html: str, base_number: int) -> DocumentVersion | None:
+def save_edit(conversation: Conversation, text: str, base_number: int) -> DocumentVersion | None:
     """Store the person's edit as a new version; None when it changes nothing.
 
     Raises SanitizeError for unacceptable HTML and StaleVersionError when the edit was made
     on an older version than the current one (or lost a race with another save), so nobody
     overwrites work unseen.
     """
-    clean = sanitize_letter(plain_text_to_html(html))
+    clean = sanitize_letter(paragraphs_from_text(text))
     current = conversation.document.current if conversation.document else None
     if (current.number if current else 0) != base_number:
         raise StaleVersionError(messages.DOCUMENT_STALE)
@@ -127,8 +145,11 @@ def save_edit(conversation: Conversation, html: str, base_number: int) -> Docume
         raise StaleVersionError(messages.DOCUMENT_STALE) from exc
 
 
-def draft(conversation: Conversation, settings: llm.LLMSettings, today: date) -> Draft:
-    """Ask the model for the letter as structured output and store it as a model version."""
+def draft(conversation: Conversation, settings: llm.LLMSettings, today: date) -> DocumentVersion:
+    """Ask the model for the letter as structured output and store it as a model version.
+
+    Raises LLMError (also for output that is not a usable letter) or StaleVersionError.
+    """
     if not any(message.role == Role.USER for message in conversation.messages):
         raise llm.LLMError("needs_chat")
     topic = get_topic(conversation.topic)
@@ -142,19 +163,17 @@ def draft(conversation: Conversation, settings: llm.LLMSettings, today: date) ->
     result = llm.chat(settings, request, response_format=prompts.letter_schema(topic))
     try:
         letter = letters.parse_letter(result.content, prompts.situation_keys(topic))
-    except letters.LetterFormatError as exc:
+        return add_version(
+            conversation,
+            letters.letter_html(letter, polish_date(today)),
+            VersionAuthor.MODEL,
+            title=letters.letter_title(letter),
+            signatory=letter.sender_name or None,
+            # The letter tells us what a free-text case is about: show its verified card.
+            topic=topic_of(letter.situation).key if letter.situation else None,
+        )
+    except (letters.LetterFormatError, SanitizeError) as exc:
         raise llm.LLMError("bad_output", str(exc)) from exc
-    if conversation.topic is None and letter.situation is not None:
-        # The letter tells us what the case is about: show that topic's verified card.
-        conversation.topic = topic_of(letter.situation).key
-    version = add_version(
-        conversation,
-        letters.letter_html(letter, polish_date(today)),
-        VersionAuthor.MODEL,
-        title=letters.letter_title(letter),
-        signatory=letter.sender_name or None,
-    )
-    return Draft(version, letters.cites_law(letter))
 
 
 def draft_error_text(error: llm.LLMError) -> str:

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
-from html import escape
+from functools import partial
+from html import escape as html_escape
 
 from app.legal import Situation, get_situation
 
 MAX_FIELD = 3000
-# Signs that a text names a provision: "art. 12", "§ 2", "ust. 3", "k.p.c.", "RODO", "ustawa".
-LEGAL_CITATION = re.compile(
-    r"\bart\.\s*\d|§|\bust\.\s*\d|\bk\.\s?[a-z]{1,2}\.\s?[a-z]?\.?|\bRODO\b|\bDSA\b|\bustaw",
-    re.IGNORECASE,
-)
+# Element text needs no quote escaping; &quot; would only inflate the letter.
+escape = partial(html_escape, quote=False)
 
 
 class LetterFormatError(ValueError):
@@ -118,9 +115,3 @@ def letter_html(letter: Letter, today: str) -> str:
         items = "".join(f"<li>{escape(item)}</li>" for item in letter.attachments)
         parts.append(f"<p>Załączniki:</p><ol>{items}</ol>")
     return "\n".join(parts)
-
-
-def cites_law(letter: Letter) -> bool:
-    """True when the model's own text names provisions: those are not from the catalogue."""
-    texts = (*letter.paragraphs, *letter.requests, letter.title)
-    return any(LEGAL_CITATION.search(text) for text in texts)

@@ -25,11 +25,14 @@ def create(version: DocumentVersion) -> Render:
     return render
 
 
-def reusable(version: DocumentVersion, storage_dir: str) -> Render | None:
-    """A finished render of exactly this version whose file is still on disk, if any."""
+def reusable(version: DocumentVersion, storage_dir: str, deadline_seconds: int) -> Render | None:
+    """A render of exactly this version worth showing instead of a new one: finished with
+    its file still on disk, or queued or running and not yet past the deadline."""
     for render in reversed(version.renders):
-        done = render.status == RenderStatus.DONE and render.file_path
-        if done and storage.resolve(storage_dir, render.file_path).is_file():
+        if render.status == RenderStatus.DONE and render.file_path:
+            if storage.resolve(storage_dir, render.file_path).is_file():
+                return render
+        elif not reconcile(render, deadline_seconds).finished:
             return render
     return None
 

@@ -53,13 +53,13 @@ def render_deadline(app: Flask) -> int:
 
 
 def queue_render(version: DocumentVersion) -> Render:
-    """The render for this version: a finished one if it exists, else a new queued one.
+    """The render for this version: a finished or still running one, else a new queued one.
 
     If the queue cannot be reached the new render fails at once with a reason the status
     page explains; the letter itself is untouched.
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    existing = renders.reusable(version, app.config["STORAGE_DIR"])
+    existing = renders.reusable(version, app.config["STORAGE_DIR"], render_deadline(app))
     if existing is not None:
         return existing
     render = renders.create(version)

@@ -176,3 +176,15 @@ def test_empty_model_reply_offers_a_retry(browser: Browser, fake_ollama: FakeOll
     url = browser.start("Pomocy")
     page = text_of(browser.get(url))
     assert "Model językowy zwrócił błąd" in page and 'id="retry"' in page
+
+
+def test_chosen_topic_card_opens(browser: Browser) -> None:
+    url = browser.start("Ktoś napisał o mnie kłamstwa")
+    response = browser.post(f"{url}/topic", {"topic": "znieslawienie"})
+    target = response.headers["Location"]
+    assert target.endswith("facts=open#facts")
+    page = text_of(browser.get(target))
+    assert '<details id="facts" class="facts" open>' in page
+    assert '<details id="facts" class="facts">' in text_of(browser.get(url))
+    # Unverified items of the topic stay hidden.
+    assert "wezwanie do usunięcia wpisu" not in page

@@ -52,6 +52,7 @@ def test_draft_uses_structured_output_and_the_catalogue(
     page = text_of(browser.get(url))
     assert "Sprzeciw od nakazu zapłaty</h1>" in page
     assert "art. 505 k.p.c." in page
+    assert 'id="unlisted-law"' not in page  # the catalogue's own basis is not flagged
     assert "<script>alert(1)" not in page
     [version] = _versions(app)
     assert version.author == VersionAuthor.MODEL and version.number == 1
@@ -163,7 +164,13 @@ def test_model_citations_get_a_warning(browser: Browser, fake_ollama: FakeOllama
     fake_ollama.push_reply(json.dumps(letter, ensure_ascii=False))
     browser.post(f"{url}/document/draft")
     page = text_of(browser.get(url))
-    assert "przepisy, których nie ma w naszym sprawdzonym katalogu" in page
+    assert 'id="unlisted-law"' in page and "przepisy spoza naszego sprawdzonego katalogu" in page
+    # The note follows the letter, not the moment: it stays after a reload...
+    assert 'id="unlisted-law"' in text_of(browser.get(url))
+    # ...and goes once the person removes the citation.
+    edited = "<p>Wnoszę o oddalenie powództwa.</p>"
+    browser.post(f"{url}/document", {"html": edited, "base_version": "1"})
+    assert 'id="unlisted-law"' not in text_of(browser.get(url))
 
 
 def _conversation(public_url: str) -> Conversation:
@@ -222,3 +229,15 @@ def test_a_draft_sets_the_topic_of_a_free_text_case(
     browser.post(f"{url}/document/draft")
     page = text_of(browser.get(url))
     assert "Co mówią przepisy: Nakaz zapłaty lub pozew z sądu" in page
+
+
+def test_oversized_model_output_is_bad_output_not_a_crash(
+    app: Flask, browser: Browser, fake_ollama: FakeOllama
+) -> None:
+    url = browser.start("Sprawa", topic="nakaz-zaplaty")
+    flood = {**LETTER, "paragraphs": ["a\n" * 1500] * 12}
+    fake_ollama.push_reply(json.dumps(flood))
+    response = browser.post(f"{url}/document/draft")
+    assert response.status_code == 302
+    assert "Model nie przygotował poprawnego pisma" in text_of(browser.get(url))
+    assert _versions(app) == []

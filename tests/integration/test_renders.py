@@ -25,6 +25,13 @@ def _render(app: Flask) -> Render:
         return render
 
 
+def _renders(app: Flask) -> list[Render]:
+    with app.app_context():
+        found = db.session.scalars(db.select(Render)).all()
+        db.session.expunge_all()
+        return list(found)
+
+
 def _make_pdf(browser: Browser, html: str) -> str:
     url = browser.start()
     browser.post(f"{url}/document", {"html": html, "base_version": "0"})
@@ -144,3 +151,52 @@ def test_a_rendered_version_is_not_rendered_twice(app: Flask, browser: Browser, 
     assert again == status_url
     with app.app_context():
         assert len(db.session.scalars(db.select(Render)).all()) == 1
+
+
+def test_save_and_pdf_with_a_refused_save_makes_no_render(app: Flask, browser: Browser) -> None:
+    url = browser.start()
+    response = browser.post(
+        f"{url}/document", {"html": "<p> </p>", "base_version": "0", "then": "pdf"}
+    )
+    assert response.status_code == 422
+    with app.app_context():
+        assert db.session.scalars(db.select(Render)).all() == []
+
+
+def test_save_and_pdf_shares_the_render_limit(app: Flask, browser: Browser, jobs: None) -> None:
+    app.config["RATELIMIT_RENDERS"] = "2 per minute"
+    url = browser.start()
+    browser.post(f"{url}/document", {"html": "<p>1</p>", "base_version": "0"})
+    assert browser.post(f"{url}/renders").status_code == 302
+    second = browser.post(
+        f"{url}/document", {"html": "<p>2</p>", "base_version": "1", "then": "pdf"}
+    )
+    assert "/renders/" in second.headers["Location"]
+    third = browser.post(
+        f"{url}/document", {"html": "<p>3</p>", "base_version": "2", "then": "pdf"}
+    )
+    assert third.headers["Location"].endswith("#pismo")
+    assert "Za dużo prób" in text_of(browser.get(url))
+    with app.app_context():
+        assert len(db.session.scalars(db.select(Render)).all()) == 2
+    assert browser.post(f"{url}/renders").status_code == 429
+    wait_for(lambda: all(r.finished for r in _renders(app)))
+
+
+def test_a_queued_render_is_reused_and_a_lost_file_is_rendered_again(
+    app: Flask, browser: Browser, jobs: None
+) -> None:
+    app.config["REDIS_URL"] = "redis://127.0.0.1:9/0"
+    status_url = _make_pdf(browser, "<p>x</p>")
+    conversation = status_url.split("/renders/")[0]
+    with app.app_context():
+        render = db.session.scalars(db.select(Render)).one()
+        render.status, render.error, render.finished_at = RenderStatus.QUEUED, None, None
+        db.session.commit()
+    assert browser.post(f"{conversation}/renders").headers["Location"] == status_url
+    with app.app_context():
+        render = db.session.scalars(db.select(Render)).one()
+        render.status, render.file_path = RenderStatus.DONE, "renders/xx/missing-file.pdf"
+        db.session.commit()
+    again = browser.post(f"{conversation}/renders").headers["Location"]
+    assert again != status_url

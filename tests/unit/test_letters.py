@@ -76,11 +76,3 @@ def test_missing_fields_get_placeholders() -> None:
 def test_rejects_unusable_output(raw: str) -> None:
     with pytest.raises(LetterFormatError):
         parse_letter(raw, KEYS)
-
-
-def test_citations_written_by_the_model_are_noticed() -> None:
-    from app.services.letters import cites_law
-
-    assert not cites_law(parse_letter(_letter(), KEYS))
-    quoted = parse_letter(_letter(paragraphs=["Zgodnie z art. 505 k.p.c. wnoszę…"]), KEYS)
-    assert cites_law(quoted)

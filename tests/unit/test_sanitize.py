@@ -89,8 +89,18 @@ def test_too_many_tags_are_refused_before_parsing() -> None:
 
 
 def test_plain_text_becomes_paragraphs() -> None:
-    from app.services.documents import plain_text_to_html
+    from app.services.documents import paragraphs_from_text
 
-    html = plain_text_to_html("Jan Kowalski\r\nul. Polna 1\r\n\r\nWnoszę o <coś> & więcej.")
-    assert html == "<p>Jan Kowalski<br>ul. Polna 1</p>\n<p>Wnoszę o &lt;coś&gt; &amp; więcej.</p>"
-    assert plain_text_to_html("<p>już HTML</p>") == "<p>już HTML</p>"
+    html = paragraphs_from_text('Jan "Kowalski"\r\nul. Polna 1\r\n\r\nWnoszę o <coś> & więcej.')
+    assert html == '<p>Jan "Kowalski"<br>ul. Polna 1</p>\n<p>Wnoszę o &lt;coś&gt; &amp; więcej.</p>'
+    assert paragraphs_from_text("<p>już HTML</p>\n<p>dwa</p>") == "<p>już HTML</p>\n<p>dwa</p>"
+
+
+def test_typed_paragraphs_mix_with_a_drafted_letter() -> None:
+    from app.services.documents import paragraphs_from_text
+
+    text = "<h1>Wniosek</h1>\n<p>Akapit z asystenta.</p>\n\nMój akapit,\n<strong>ważny</strong>."
+    assert paragraphs_from_text(text) == (
+        "<h1>Wniosek</h1>\n<p>Akapit z asystenta.</p>\n"
+        "<p>Mój akapit,<br><strong>ważny</strong>.</p>"
+    )
