@@ -46,6 +46,8 @@ def test_work_horses_have_a_hard_memory_limit(app: Flask, queue: Queue, jobs: No
 
 
 def test_work_horses_have_a_hard_time_limit(queue: Queue, jobs: None) -> None:
+    """RQ's job timeout stops a job in a worker.py work horse (PDF jobs are enqueued with
+    PDF_JOB_TIMEOUT, checked above); a hang inside C code is caught by the render deadline."""
     job = queue.enqueue("tests.jobs.sleep", 30, job_timeout=1)
     wait_for(lambda: job.get_status(refresh=True) == "failed", timeout=20)
     result = job.latest_result()
