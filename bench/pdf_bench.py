@@ -2,10 +2,11 @@
 
 Runs the real processes on loopback: the web app under gunicorn (as `make run` does) and, in
 the queued mode, `worker.py` consuming an RQ queue in the local Redis. For each of N renders of
-bench/letter-3pages.html it times the form POST that creates the render until the status page
-says the PDF is ready (polled every 50 ms, far faster than the page's own refresh). In the same
-run it times WeasyPrint rendering the same file directly in this process, and reads the RSS
-of the web and worker processes from /proc.
+bench/letter-3pages.html (saved as the letter of a new case each time, since the app reuses
+the PDF of a version it has already rendered) it times the form POST that creates the render
+until the status page says the PDF is ready (polled every 50 ms, far faster than the page's own
+refresh). In the same run it times WeasyPrint rendering the same file directly in this
+process, and reads the RSS of the web and worker processes from /proc.
 
     python bench/pdf_bench.py [--runs 20] [--modes queued,embedded]
 
@@ -149,21 +150,28 @@ def recorded_renders(database_url: str) -> tuple[float, int]:
     return statistics.median(row[0] for row in rows[1:]), rows[-1][1]
 
 
+def new_case_with_letter(client: httpx.Client, token: str, html: str) -> str:
+    """Start a conversation and save the reference letter as its document; return its URL."""
+    started = client.post("/conversations", data={"csrf_token": token, "topic": "mandat"})
+    case = started.headers["location"]
+    body = {"csrf_token": token, "html": html, "base_version": "0"}
+    saved = client.post(f"{case}/document", data=body)
+    if saved.status_code != 302:
+        raise RuntimeError(f"saving the letter failed: {saved.status_code}")
+    return case
+
+
 def time_renders(stack: Stack, runs: int) -> tuple[list[float], list[float]]:
     """Seconds from the "Utwórz PDF" POST to a ready status page, for each run, and the
     reference: WeasyPrint alone in this process, one render just before each app render so
     both see the same machine noise."""
+    html = LETTER.read_text()
     with httpx.Client(base_url=stack.base, timeout=30.0) as client:
         token = CSRF.search(client.get("/").text).group(1)  # type: ignore[union-attr]
-        started = client.post("/conversations", data={"csrf_token": token, "topic": "mandat"})
-        case = started.headers["location"]
-        body = {"csrf_token": token, "html": LETTER.read_text(), "base_version": "0"}
-        saved = client.post(f"{case}/document", data=body)
-        if saved.status_code != 302:
-            raise RuntimeError(f"saving the letter failed: {saved.status_code}")
-        html = LETTER.read_text()
         times, reference = [], []
         for run in range(runs + 1):  # the first round is a warm-up
+            # A new case each time: the app reuses the PDF of a version it has rendered.
+            case = new_case_with_letter(client, token, html)
             alone = weasyprint_once(html)
             began = time.perf_counter()
             status_url = client.post(f"{case}/renders", data={"csrf_token": token})
