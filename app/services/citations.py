@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from html import unescape
-
-import nh3
 
 from app.legal import all_topics, shown_facts, shown_situations
+from app.services.sanitize import text_of
 
 # Signs that a text names a provision: "art. 12", "artykułu 5", "§ 2", "ust. 3", "pkt 1",
 # "k.p.c.", "kpc", "Kodeks", "ustawa", "Dz. U.", "RODO", "DSA".
@@ -26,11 +25,12 @@ CITATION = re.compile(
 )
 
 
-def _catalogue_phrases() -> list[str]:
+@functools.cache
+def _catalogue_phrases() -> tuple[str, ...]:
     phrases = [situation.basis for topic in all_topics() for situation in shown_situations(topic)]
     phrases += [fact.text for topic in all_topics() for fact in shown_facts(topic)]
     # Longest first, so a basis is removed whole before any shorter phrase inside it.
-    return sorted(phrases, key=len, reverse=True)
+    return tuple(sorted(phrases, key=len, reverse=True))
 
 
 def cites_unlisted_law(html: str) -> bool:
@@ -39,7 +39,7 @@ def cites_unlisted_law(html: str) -> bool:
     The catalogue's legal bases and facts are removed first, so the "Podstawa prawna" line
     that a drafted letter takes from the catalogue does not count.
     """
-    text = " ".join(unescape(nh3.clean(html, tags=set())).split())
+    text = text_of(html)
     for phrase in _catalogue_phrases():
         text = text.replace(phrase, " ")
     return bool(CITATION.search(text))

@@ -14,7 +14,7 @@ from app.legal import get_topic, topic_of
 from app.models import Conversation, Document, DocumentVersion, Role, VersionAuthor
 from app.services import conversations, letters, llm, prompts
 from app.services.dates import polish_date
-from app.services.sanitize import SanitizeError, sanitize_letter
+from app.services.sanitize import ALLOWED_TAGS, BLOCK_TAGS, SanitizeError, sanitize_letter
 
 DRAFT_MESSAGES = {
     "unavailable": messages.DRAFT_UNAVAILABLE,
@@ -24,15 +24,8 @@ DRAFT_MESSAGES = {
     "bad_output": messages.DRAFT_BAD_OUTPUT,
     "needs_chat": messages.DRAFT_NEEDS_CHAT,
 }
-ALLOWED_TAG = re.compile(
-    r"<\s*/?\s*(p|h[1-4]|ul|ol|li|table|caption|thead|tbody|tfoot|tr|td|th|blockquote|hr|br"
-    r"|strong|em|b|i|u|s|sub|sup)\b",
-    re.IGNORECASE,
-)
-BLOCK_START = re.compile(
-    r"^<\s*(p|h[1-4]|ul|ol|li|table|caption|thead|tbody|tfoot|tr|td|th|blockquote|hr)\b",
-    re.IGNORECASE,
-)
+ALLOWED_TAG = re.compile(rf"<\s*/?\s*({'|'.join(sorted(ALLOWED_TAGS))})\b", re.IGNORECASE)
+BLOCK_START = re.compile(rf"^<\s*({'|'.join(sorted(BLOCK_TAGS))})\b", re.IGNORECASE)
 SAVE_ATTEMPTS = 3
 
 

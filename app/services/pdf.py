@@ -7,13 +7,14 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from html import escape, unescape
+from html import escape
 from pathlib import Path
 
-import nh3
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
+
+from app.services.sanitize import text_of
 
 STATIC_CSS = Path(__file__).resolve().parents[2] / "static" / "css"
 FIRST_H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.DOTALL)
@@ -59,8 +60,7 @@ def heading_of(body_html: str) -> str | None:
     found = FIRST_H1.search(body_html)
     if not found:
         return None
-    text = " ".join(unescape(nh3.clean(found.group(1), tags=set())).split())
-    return text[:200] or None
+    return text_of(found.group(1))[:200] or None
 
 
 def letter_shell(body_html: str, *, title: str, author: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 import nh3
@@ -16,11 +17,12 @@ MAX_TABLE_ROWS = 300
 MAX_ROW_CELLS = 20
 MAX_SPAN = 10
 
-ALLOWED_TAGS = {
-    "p", "br", "h1", "h2", "h3", "h4", "strong", "em", "b", "i", "u", "s", "sub", "sup",
-    "ul", "ol", "li", "blockquote", "hr",
+INLINE_TAGS = {"br", "strong", "em", "b", "i", "u", "s", "sub", "sup"}
+BLOCK_TAGS = {
+    "p", "h1", "h2", "h3", "h4", "ul", "ol", "li", "blockquote", "hr",
     "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
 }  # fmt: skip
+ALLOWED_TAGS = INLINE_TAGS | BLOCK_TAGS
 ALIGN_CLASSES = {"right", "center", "justify"}
 ALLOWED_CLASSES = {tag: ALIGN_CLASSES for tag in ("p", "h1", "h2", "h3", "h4", "td", "th", "li")}
 ALLOWED_ATTRIBUTES = {"td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
@@ -110,6 +112,11 @@ def sanitize_letter(html: str) -> str:
     return cleaned
 
 
+def text_of(html: str) -> str:
+    """The visible text of an HTML fragment, with white space folded."""
+    return " ".join(unescape(nh3.clean(html, tags=set())).split())
+
+
 def _has_text(html: str) -> bool:
     """True when the HTML contains at least one visible non-space character."""
-    return bool(nh3.clean(html, tags=set()).strip())
+    return bool(text_of(html))
