@@ -5,18 +5,18 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
+LLM_THREADS ?= 4
 # WeasyPrint's native libraries and fonts with full Polish glyphs; Chromium for browser tests.
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation
 TEST_PACKAGES := chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test worker lint format bench system-packages services clean
+.PHONY: run test worker llm-worker vendor lint format bench bench-stream system-packages services clean
 
 run: $(VENV)/.installed
 	$(VENV)/bin/flask --app app:create_app db upgrade
 	@echo "mikroporada is starting at http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
-	$(VENV)/bin/gunicorn --workers 1 --threads 8 --timeout 180 \
-		--bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'
+	$(VENV)/bin/gunicorn --config docker/gunicorn.conf.py --bind $(HOST):$(PORT) 'app:create_app()'
 
 test: $(VENV)/.installed
 	@$(MAKE) --no-print-directory system-packages PACKAGES="$(TEST_PACKAGES)"
@@ -29,6 +29,19 @@ test: $(VENV)/.installed
 worker: $(VENV)/.installed
 	$(PY) worker.py
 
+llm-worker: $(VENV)/.installed
+	$(PY) worker.py llm --threads $(LLM_THREADS)
+
+# Refreshes the vendored front-end files from the pinned package.json + lock (npm registry).
+vendor:
+	npm ci --ignore-scripts --no-audit --no-fund
+	rm -f static/vendor/htmx-*.js
+	cp node_modules/htmx.org/dist/htmx.min.js \
+		static/vendor/htmx-$$(node -p 'require("htmx.org/package.json").version').min.js
+	cp node_modules/htmx-ext-ws/dist/ws.min.js \
+		static/vendor/htmx-ext-ws-$$(node -p 'require("htmx-ext-ws/package.json").version').min.js
+	@ls static/vendor
+
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -40,6 +53,10 @@ format: $(VENV)/.installed
 bench: $(VENV)/.installed
 	@bash .ci/services
 	$(PY) bench/pdf_bench.py
+
+bench-stream: $(VENV)/.installed
+	@bash .ci/services
+	$(PY) bench/stream_bench.py
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(MAKE) --no-print-directory system-packages PACKAGES="$(RUN_PACKAGES)"

@@ -1,21 +1,38 @@
-"""The PDF worker: builds the app once, preloads WeasyPrint, then runs an RQ worker.
+"""The workers: PDF renders (the default) or model calls (``python worker.py llm``).
 
-Each job runs in a forked work horse with a hard memory limit (PDF_MEMORY_LIMIT_MB) and the
+``python worker.py`` builds the app once, preloads WeasyPrint and runs an RQ worker whose
+work horses each render one PDF under a hard memory limit (PDF_MEMORY_LIMIT_MB) and the
 job's timeout (PDF_JOB_TIMEOUT), so hostile documents cannot take the worker down.
+
+``python worker.py llm [--threads N]`` consumes the model queue with N RQ workers in threads
+of one process: a generation is network I/O (streaming from Ollama, publishing to Redis), so
+threads share one Ollama client and one database and Redis pool instead of forking per job.
+N should match how many requests Ollama serves at once (OLLAMA_NUM_PARALLEL). The two queues
+have separate workers, so a long PDF never waits behind a chat and the other way round.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import resource
+import signal
+import socket
 import sys
+import threading
+from types import FrameType
 
+from flask import Flask
 from redis import Redis
-from rq import Queue, Worker
+from rq import Queue, SimpleWorker, Worker
+from rq.timeouts import TimerDeathPenalty
 
-from app import create_app
+from app import clients, create_app
 from app.extensions import db
 from app.services import pdf
+
+# An idle model worker looks for a stop request this often (RQ blocks ttl - 15 s on Redis).
+LLM_WORKER_TTL = 20
 
 
 class PdfWorker(Worker):
@@ -31,21 +48,74 @@ class PdfWorker(Worker):
         return super().main_work_horse(job, queue)
 
 
-def main() -> int:
-    """Run the worker until it is told to stop (or until the queue is empty with --burst)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    app = create_app()
-    if not app.config["REDIS_URL"]:
-        print("REDIS_URL is not set: PDF jobs run inside the web process.", file=sys.stderr)
-        return 2
-    connection = Redis.from_url(app.config["REDIS_URL"])
+class ThreadWorker(SimpleWorker):
+    """An RQ worker that runs jobs in its own thread; the main thread handles signals."""
+
+    death_penalty_class = TimerDeathPenalty
+
+    def _install_signal_handlers(self) -> None:
+        """Signals can only be handled by the main thread, which stops every worker."""
+
+
+def run_pdf_worker(app: Flask, burst: bool) -> None:
+    """Render PDFs until told to stop."""
     with app.app_context():
         pdf.warm_up()
         PdfWorker.memory_limit_mb = app.config["PDF_MEMORY_LIMIT_MB"]
-        worker = PdfWorker([Queue(app.config["RQ_QUEUE"], connection=connection)])
-        worker.work(with_scheduler=True, burst="--burst" in sys.argv[1:])
+        queue = Queue(app.config["RQ_QUEUE"], connection=clients.redis_client(app))
+        PdfWorker([queue]).work(with_scheduler=True, burst=burst)
+
+
+def run_llm_workers(app: Flask, threads: int, burst: bool) -> None:
+    """Generate replies with ``threads`` workers until told to stop (warm: jobs finish)."""
+    connection: Redis = clients.redis_client(app)
+    queue = Queue(app.config["RQ_LLM_QUEUE"], connection=connection)
+    prefix = f"llm-{socket.gethostname()}-{os.getpid()}"
+    workers = [
+        ThreadWorker(
+            [queue], connection=connection, name=f"{prefix}-{i}", worker_ttl=LLM_WORKER_TTL
+        )
+        for i in range(threads)
+    ]
+
+    def serve(worker: ThreadWorker) -> None:
+        with app.app_context():
+            worker.work(burst=burst, logging_level="WARNING")
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        for worker in workers:
+            worker._stop_requested = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    running = [threading.Thread(target=serve, args=(w,), name=w.name) for w in workers]
+    for thread in running:
+        thread.start()
+    for thread in running:
+        while thread.is_alive():
+            thread.join(timeout=1)
+
+
+def _threads(argv: list[str]) -> int:
+    if "--threads" in argv:
+        return max(1, int(argv[argv.index("--threads") + 1]))
+    return 4
+
+
+def main(argv: list[str]) -> int:
+    """Run the PDF worker, or the model workers with ``llm``."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    app = create_app()
+    if not app.config["REDIS_URL"]:
+        print("REDIS_URL is not set: jobs run inside the web process.", file=sys.stderr)
+        return 2
+    burst = "--burst" in argv
+    if argv and argv[0] == "llm":
+        run_llm_workers(app, _threads(argv), burst)
+    else:
+        run_pdf_worker(app, burst)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -61,11 +61,28 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
         "RQ_QUEUE": os.environ.get("RQ_QUEUE", "pdf").strip() or "pdf",
+        "RQ_LLM_QUEUE": os.environ.get("RQ_LLM_QUEUE", "llm").strip() or "llm",
         "OLLAMA_HOST": os.environ.get("OLLAMA_HOST", "").strip() or DEFAULT_OLLAMA_HOST,
         "OLLAMA_MODEL": os.environ.get("OLLAMA_MODEL", "").strip() or DEFAULT_OLLAMA_MODEL,
         "OLLAMA_CONNECT_TIMEOUT": _env_number("OLLAMA_CONNECT_TIMEOUT", 3.0),
         "OLLAMA_TIMEOUT": _env_number("OLLAMA_TIMEOUT", 120.0),
         "OLLAMA_NUM_CTX": _env_number("OLLAMA_NUM_CTX", 8192),
+        "OLLAMA_STALL_TIMEOUT": _env_number("OLLAMA_STALL_TIMEOUT", 30.0),
+        # The whole turn, from the send (queue wait included) to the last chunk.
+        "GENERATION_DEADLINE": _env_number("GENERATION_DEADLINE", 600.0),
+        # Turns waiting for the model across the whole service; past it sends are refused.
+        "GENERATION_QUEUE_LIMIT": _env_number("GENERATION_QUEUE_LIMIT", 50),
+        # Embedded mode: how many turns the web process generates at once (like a worker).
+        "GENERATION_THREADS": _env_number("GENERATION_THREADS", 2),
+        # Origins allowed to open the chat socket besides the app's own (comma-separated).
+        "WS_ALLOWED_ORIGINS": [
+            origin.strip().rstrip("/")
+            for origin in os.environ.get("WS_ALLOWED_ORIGINS", "").split(",")
+            if origin.strip()
+        ],
+        "WS_PING_INTERVAL": _env_number("WS_PING_INTERVAL", 25),
+        "WS_MAX_FRAME_BYTES": _env_number("WS_MAX_FRAME_BYTES", 16 * 1024),
+        "RATELIMIT_SOCKET": os.environ.get("RATELIMIT_SOCKET", "").strip() or "30 per minute",
         "STORAGE_DIR": os.environ.get("STORAGE_DIR", "").strip() or storage_default,
         # A letter of 100,000 Polish characters is about 600 KB form-encoded.
         "MAX_CONTENT_LENGTH": _env_number("MAX_REQUEST_BYTES", 1024 * 1024),
@@ -102,6 +119,10 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
     elif not config["SECRET_KEY"]:
         config["SECRET_KEY"] = _instance_secret(instance_path)
 
+    config["SOCK_SERVER_OPTIONS"] = {
+        "ping_interval": config["WS_PING_INTERVAL"],
+        "max_message_size": config["WS_MAX_FRAME_BYTES"],
+    }
     if config["SQLALCHEMY_DATABASE_URI"].startswith("mysql"):
         # MariaDB closes idle connections after wait_timeout; recycle well before that.
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, "pool_recycle": 280}

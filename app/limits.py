@@ -26,3 +26,8 @@ def save_limit() -> str:
 def render_limit() -> str:
     """Limit for PDF renders."""
     return current_app.config["RATELIMIT_RENDERS"]
+
+
+def socket_limit() -> str:
+    """Limit for frames a browser session sends over the chat socket."""
+    return current_app.config["RATELIMIT_SOCKET"]

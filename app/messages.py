@@ -35,6 +35,48 @@ DRAFT_FAILED = (
     " pismo samodzielnie poniżej."
 )
 DRAFT_NEEDS_CHAT = "Najpierw opisz swoją sprawę w rozmowie — na tej podstawie powstanie pismo."
+DRAFT_STALE = (
+    "W międzyczasie zapisano nowszą wersję pisma, więc projekt asystenta nie został dodany."
+    " Spróbuj ponownie."
+)
+DRAFT_WORKING = "Przygotowuję pismo…"
+DRAFT_READY = "Pismo jest gotowe — znajdziesz je w części „Pismo”."
+DRAFT_STOPPED = "Zatrzymano przygotowywanie pisma. Pismo się nie zmieniło."
+
+# Live turns.
+REPLY_WRITING = "Asystent pisze…"
+REPLY_QUEUED = "Model odpowiada teraz innym osobom. Przed Tobą w kolejce: {ahead}."
+REPLY_WAITING = "Czekam na model językowy…"
+REPLY_CUT_LENGTH = "Odpowiedź została ucięta, bo była za długa. Dopytaj o resztę."
+REPLY_STALLED = (
+    "Model przestał pisać w trakcie odpowiedzi. Powyżej to, co zdążył napisać — możesz"
+    " spróbować ponownie."
+)
+REPLY_DEADLINE = (
+    "Odpowiedź trwała zbyt długo, więc została przerwana. Powyżej to, co model zdążył napisać."
+)
+REPLY_BROKE_OFF = (
+    "Model zgłosił błąd w trakcie odpowiedzi. Powyżej to, co zdążył napisać — możesz"
+    " spróbować ponownie."
+)
+REPLY_STOPPED = "Zatrzymano odpowiedź."
+LLM_LOST = (
+    "Odpowiedź się nie zakończyła, bo serwer przerwał pracę. Twoja wiadomość jest zapisana —"
+    " spróbuj ponownie."
+)
+LLM_QUEUE_DOWN = (
+    "Kolejka zadań modelu jest teraz niedostępna. Twoja wiadomość jest zapisana — spróbuj"
+    " ponownie za chwilę."
+)
+TURN_BUSY = (
+    "Asystent jeszcze pracuje nad poprzednią odpowiedzią. Poczekaj, aż skończy, albo ją"
+    " zatrzymaj — Twój tekst czeka w polu poniżej."
+)
+QUEUE_FULL = (
+    "Model językowy ma teraz zbyt wiele pracy. Twój tekst czeka w polu poniżej — spróbuj"
+    " ponownie za minutę."
+)
+NOTHING_TO_STOP = "Asystent niczego teraz nie pisze."
 
 # Chat input.
 MESSAGE_EMPTY = "Napisz, w czym możemy pomóc."

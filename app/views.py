@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from pathlib import Path
 
 from flask import Flask
 from markupsafe import Markup
 
-from app import messages
+from app import messages, wording
+from app.models import Message, MessageStatus
+from app.services import generation
 from app.services.dates import in_poland, polish_date
 from app.services.markdown import render_markdown
 
@@ -26,9 +30,27 @@ def pages_label(count: int) -> str:
     return f"{count} stron"
 
 
+def turn_note(message: Message) -> str:
+    """What an unfinished turn says: its place in the model's queue, or that it is writing."""
+    pending = message.status == MessageStatus.PENDING
+    return wording.waiting_note(message, generation.queue_position(message) if pending else 0)
+
+
+def vendored(static_folder: str) -> dict[str, str]:
+    """The pinned front-end files by package (``make vendor`` puts the version in the name)."""
+    names = {}
+    for path in sorted(Path(static_folder, "vendor").glob("*.min.js")):
+        package = re.sub(r"-\d[\w.]*\.min\.js$", "", path.name)
+        names[package] = f"vendor/{path.name}"
+    return names
+
+
 def init_app(app: Flask) -> None:
     """Register Jinja filters."""
     app.add_template_filter(lambda text: Markup(render_markdown(text)), "markdown")
     app.add_template_filter(_polish_datetime, "when")
     app.add_template_filter(pages_label, "pages")
     app.jinja_env.globals["messages"] = messages
+    app.jinja_env.globals["reply_note"] = wording.reply_note
+    app.jinja_env.globals["turn_note"] = turn_note
+    app.jinja_env.globals["vendor"] = vendored(app.static_folder or "static")

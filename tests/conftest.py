@@ -33,6 +33,12 @@ MARIADB_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 TABLES = ("renders", "document_versions", "documents", "messages", "conversations")
+# Short model timeouts for the whole suite, the same in the app and in the model worker.
+GENERATION_LIMITS = {
+    "OLLAMA_TIMEOUT": 5.0,
+    "OLLAMA_STALL_TIMEOUT": 1.5,
+    "GENERATION_DEADLINE": 30.0,
+}
 
 
 @pytest.fixture(scope="session")
@@ -63,6 +69,7 @@ def backend_config(tmp_path_factory: pytest.TempPathFactory, storage_dir: Path) 
             "SQLALCHEMY_DATABASE_URI": MARIADB_URL,
             "REDIS_URL": REDIS_URL,
             "RQ_QUEUE": f"test-pdf-{uuid.uuid4().hex[:8]}",
+            "RQ_LLM_QUEUE": f"test-llm-{uuid.uuid4().hex[:8]}",
             "STORAGE_DIR": str(storage_dir),
         }
     if BACKEND != "sqlite":
@@ -80,9 +87,9 @@ def _test_config(backend_config: dict[str, Any], fake_url: str) -> dict[str, Any
         **backend_config,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         "OLLAMA_HOST": fake_url,
-        "OLLAMA_TIMEOUT": 5.0,
         "RATELIMIT_STORAGE_URI": backend_config["REDIS_URL"] or "memory://",
         "PDF_JOB_TIMEOUT": 60,
+        **GENERATION_LIMITS,
     }
 
 
@@ -106,7 +113,7 @@ def migrated(backend_config: dict[str, Any], fake_ollama: FakeOllama) -> dict[st
 
 
 @pytest.fixture
-def app(migrated: dict[str, Any], fake_ollama: FakeOllama) -> Iterator[Flask]:
+def app(migrated: dict[str, Any], fake_ollama: FakeOllama, llm_worker: None) -> Iterator[Flask]:
     """An app on the migrated test database; every table is emptied after the test."""
     application = create_app(_test_config(migrated, fake_ollama.url))
     yield application
@@ -140,9 +147,6 @@ def pdf_worker(
     if not migrated["REDIS_URL"]:
         yield None
         return
-    from redis import Redis
-    from rq import Queue, Worker
-
     env = {
         **os.environ,
         "DATABASE_URL": migrated["SQLALCHEMY_DATABASE_URI"],
@@ -152,16 +156,52 @@ def pdf_worker(
         "SECRET_KEY": "worker-secret-key-that-is-long-enough-0123456789",
         "PDF_JOB_TIMEOUT": "60",
     }
+    yield from _worker_process([], env, migrated, migrated["RQ_QUEUE"], tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def llm_worker(
+    migrated: dict[str, Any], fake_ollama: FakeOllama, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """A real ``worker.py llm`` process on the model queue (MariaDB backend only)."""
+    if not migrated["REDIS_URL"]:
+        yield None
+        return
+    env = {
+        **os.environ,
+        "DATABASE_URL": migrated["SQLALCHEMY_DATABASE_URI"],
+        "REDIS_URL": migrated["REDIS_URL"],
+        "RQ_LLM_QUEUE": migrated["RQ_LLM_QUEUE"],
+        "OLLAMA_HOST": fake_ollama.url,
+        "SECRET_KEY": "worker-secret-key-that-is-long-enough-0123456789",
+        **{name: str(value) for name, value in GENERATION_LIMITS.items()},
+    }
+    yield from _worker_process(
+        ["llm", "--threads", "4"], env, migrated, migrated["RQ_LLM_QUEUE"], tmp_path_factory
+    )
+
+
+def _worker_process(
+    args: list[str],
+    env: dict[str, str],
+    migrated: dict[str, Any],
+    queue_name: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """Start ``worker.py ARGS``, wait until it listens on its queue, stop it afterwards."""
+    from redis import Redis
+    from rq import Queue, Worker
+
     log_path = tmp_path_factory.mktemp("worker") / "worker.log"
     log = log_path.open("wb")
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "worker.py")],
+        [sys.executable, str(ROOT / "worker.py"), *args],
         cwd=ROOT,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    queue = Queue(migrated["RQ_QUEUE"], connection=Redis.from_url(migrated["REDIS_URL"]))
+    queue = Queue(queue_name, connection=Redis.from_url(migrated["REDIS_URL"]))
     deadline = time.monotonic() + 30
     while not Worker.all(queue=queue):
         if process.poll() is not None or time.monotonic() > deadline:
@@ -171,7 +211,7 @@ def pdf_worker(
     yield None
     process.terminate()
     try:
-        process.wait(timeout=15)
+        process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         process.kill()
     log.close()

@@ -16,20 +16,57 @@ Behaviour mirrors Ollama 0.12 (Go, gin router):
 * ``GET /api/tags``, ``GET /api/version``, ``POST /api/show``, ``GET /api/ps``, ``GET /``.
 * Anything else is a plain-text ``404 page not found``.
 * JSON is encoded like Go's ``json.Marshal``: compact, raw UTF-8, ``<``, ``>`` and ``&`` escaped.
+  Lone UTF-16 surrogates (possible in a Python str, never in Go) become ``\\udxxx`` escapes.
+
+Beyond the happy path, a script step can misbehave the way slow or broken servers do: a whole
+``{"error"}`` body with HTTP 200 (`push_error_body`), NDJSON lines dripped one byte per HTTP chunk
+(``byte_delay``), a pause in the middle of a stream (``stall_after``/``stall``) and a stream held
+until the test opens a gate (``gate``/``gate_after``). ``active_streams``, ``max_active_streams``
+and ``aborted_streams`` show what the streams did.
+
+Client hang-ups are noticed like Go's net/http does (a read on the idle connection sees EOF):
+whenever a handler pauses (delays, stalls, gates, dripping) it watches its socket, so a client
+that closes mid-stream is counted in ``aborted_streams`` at once. Without a pause, the hang-up is
+noticed only when a write fails; after a close the first write usually still succeeds (the kernel
+buffers it and the peer answers with a reset), so that may take two writes - and a stream whose
+remaining lines all fit into the socket buffer may finish "successfully" without any abort.
+
+Run stand-alone (e.g. for a benchmark in its own process)::
+
+    python -m tests.fake_ollama --port 0 --reply-tokens 200 --token-delay 0.0
+
+prints one line ``READY http://127.0.0.1:PORT`` and serves until SIGTERM or SIGINT.
+
+For benchmarks the default reply can also:
+
+* carry its emission time in every token (``--timestamp-tokens``, `default_timestamps`): each
+  streamed chunk is ``"t<time.time() with 6 decimals> "``, read just before it is written, so a
+  client on the same machine computes each token's delivery delay as arrival minus emission;
+* keep a fixed clock (``--fixed-clock``, `default_fixed_clock`): chunk i is due at
+  t0 + i x delay, t0 being when the stream started, rather than `delay` after the previous
+  chunk, so a late chunk does not delay every later one (sleeping per chunk lets lag pile up);
+* obey per-request directives (``--directives``, `directives`): a last user message containing
+  ``[[fake tokens=N delay=S ts=0|1 clock=fixed|sleep]]`` (any subset) overrides the token
+  count, the delay, the timestamps and the clock for that request only, so one fake process
+  serves short and long, fast and slow replies to the same app.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import copy
 import hashlib
 import json
+import re
+import select
+import signal
 import socket
 import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -41,9 +78,12 @@ __all__ = [
     "DEFAULT_REPLY",
     "OLLAMA_VERSION",
     "SAMPLE_TEXT",
+    "TOKEN_TEXT",
     "FakeOllama",
     "default_structured_reply",
+    "main",
     "sample_from_schema",
+    "token_chunks",
 ]
 
 OLLAMA_VERSION = "0.12.3"
@@ -51,6 +91,18 @@ DEFAULT_MODELS: tuple[str, ...] = ("qwen2.5:3b",)
 SAMPLE_TEXT = "Zażółć gęślą jaźń"
 DEFAULT_REPLY = "**Masz 7 dni** na złożenie wniosku. Zażółć gęślą jaźń."
 JSON_MODE_REPLY = '{"odpowiedź": "Zażółć gęślą jaźń"}'
+# Words cycled through by token_chunks() (the CLI's --reply-tokens reply).
+TOKEN_TEXT = (
+    "Masz 7 dni na złożenie wniosku o ponowne rozpatrzenie sprawy w urzędzie skarbowym, "
+    "licząc od dnia doręczenia decyzji."
+)
+DEFAULT_CHUNK_SIZE = 8
+# A per-request directive in the last user message, e.g. "[[fake tokens=200 delay=0.05 ts=1]]".
+DIRECTIVE = re.compile(r"\[\[fake((?:\s+\w+=[^\s\]]+)*)\s*\]\]")
+
+# How often a paused handler re-checks the server's stop flag and a gate (seconds).
+_POLL_INTERVAL = 0.05
+_GATE_POLL_INTERVAL = 0.01
 
 # Plausible fixed timings (nanoseconds) used to build the response counters.
 _LOAD_DURATION_NS = 15_000_000
@@ -74,8 +126,16 @@ _MODIFIED_AT = "2026-11-20T09:15:42.417288361Z"
 # --------------------------------------------------------------------------------------------
 
 
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def _go_json(obj: Any) -> bytes:
-    """Encode like Go's json.Marshal: compact, UTF-8, HTML-sensitive characters escaped."""
+    """Encode like Go's json.Marshal: compact, UTF-8, HTML-sensitive characters escaped.
+
+    A Python str may hold lone UTF-16 surrogates (valid pairs are always combined into one code
+    point), which UTF-8 cannot encode; they are written as lowercase JSON escapes like
+    ``\\ud800``, as JSON producers such as Python's json module do.
+    """
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
     # These characters can only occur inside JSON strings, so a plain replace is safe.
     for char, escaped in (
@@ -86,6 +146,7 @@ def _go_json(obj: Any) -> bytes:
         ("\u2029", "\\u2029"),
     ):
         text = text.replace(char, escaped)
+    text = _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
     return text.encode("utf-8")
 
 
@@ -286,6 +347,12 @@ def default_structured_reply(request: dict[str, Any]) -> str:
     return json.dumps(sample_from_schema(fmt), ensure_ascii=False)
 
 
+def token_chunks(count: int) -> list[str]:
+    """Return `count` "tokens": the words of TOKEN_TEXT, cycled, each followed by a space."""
+    words = TOKEN_TEXT.split()
+    return [f"{words[i % len(words)]} " for i in range(max(0, count))]
+
+
 # --------------------------------------------------------------------------------------------
 # Scripted behaviour
 # --------------------------------------------------------------------------------------------
@@ -295,14 +362,38 @@ def default_structured_reply(request: dict[str, Any]) -> str:
 class _Step:
     """One scripted /api/chat behaviour."""
 
-    kind: str  # "reply" | "error" | "midstream"
+    kind: str  # "reply" | "error" | "error_body" | "midstream"
     text: str = ""
-    chunk_size: int = 8
+    chunk_size: int = DEFAULT_CHUNK_SIZE
     done_reason: str = "stop"
     delay: float = 0.0
     chunk_delay: float = 0.0
     status: int = 200
     message: str = ""
+    # Explicit content chunks (one per NDJSON line); when None, `text` is cut by chunk_size.
+    chunks: tuple[str, ...] | None = None
+    byte_delay: float = 0.0
+    stall_after: int | None = None
+    stall: float = 0.0
+    gate: threading.Event | None = None
+    gate_after: int = 0
+    # Streamed chunks carry their emission time instead of their text (see the module doc).
+    timestamps: bool = False
+    # Chunk i is due at t0 + i * chunk_delay instead of chunk_delay after the previous one.
+    fixed_clock: bool = False
+
+    def pieces(self) -> list[str]:
+        """Return the content of each NDJSON content line of the stream."""
+        if self.chunks is not None:
+            return list(self.chunks)
+        size = max(1, self.chunk_size)
+        return [self.text[i : i + size] for i in range(0, len(self.text), size)]
+
+    def eval_count(self) -> int:
+        """Return the generated-token count reported for a non-streamed reply."""
+        if self.chunks is not None:
+            return max(1, len(self.chunks))
+        return max(1, len(self.text) // 4)
 
 
 class _ClientGone(Exception):
@@ -334,6 +425,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     server: _Server
+    # Whether pauses should watch the socket for a client hang-up (off once the client sent
+    # more bytes, e.g. a pipelined request, since those keep the socket readable).
+    _watch_peer: bool = True
 
     # -- connection bookkeeping --------------------------------------------------------------
 
@@ -432,10 +526,20 @@ class _Handler(BaseHTTPRequestHandler):
         """Send the gin router's default 404."""
         self._send_bytes(404, b"404 page not found", "text/plain")
 
-    def _write_chunk(self, obj: Any) -> None:
-        """Write one NDJSON line as an HTTP chunk and flush; raise _ClientGone on disconnect."""
+    def _write_chunk(self, obj: Any, byte_delay: float = 0.0) -> None:
+        """Write one NDJSON line as an HTTP chunk and flush; raise _ClientGone on disconnect.
+
+        With `byte_delay` > 0 the line is dripped: one byte per HTTP chunk, `byte_delay`
+        seconds between the bytes (multi-byte UTF-8 characters get split across chunks).
+        """
         data = _go_json(obj) + b"\n"
-        self._write_raw(b"%x\r\n%s\r\n" % (len(data), data))
+        if byte_delay <= 0:
+            self._write_raw(b"%x\r\n%s\r\n" % (len(data), data))
+            return
+        for index in range(len(data)):
+            if index:
+                self._pause(byte_delay)
+            self._write_raw(b"1\r\n%s\r\n" % data[index : index + 1])
 
     def _write_raw(self, data: bytes) -> None:
         """Write bytes to the socket, translating connection failures into _ClientGone."""
@@ -446,15 +550,67 @@ class _Handler(BaseHTTPRequestHandler):
             raise _ClientGone from exc
 
     def _pause(self, seconds: float) -> None:
-        """Sleep, but wake up immediately when the server stops."""
-        if seconds > 0 and self.server.fake._stopping.wait(seconds):
-            raise _ClientGone("server stopping")
+        """Sleep `seconds`; raise _ClientGone at once when the server stops or the client hangs up.
+
+        Like Go's net/http (which reads the idle connection in the background and cancels the
+        request's context on EOF), the socket is watched during the pause, so a client that
+        closed the connection is noticed without waiting for a write to fail.
+        """
+        stopping = self.server.fake._stopping
+        deadline = time.monotonic() + max(0.0, seconds)
+        while True:
+            if stopping.is_set():
+                raise _ClientGone("server stopping")
+            remaining = deadline - time.monotonic()
+            if self._watch_peer:
+                wait = min(max(0.0, remaining), _POLL_INTERVAL)
+                # poll() counts whole milliseconds: sleep sub-millisecond pauses separately.
+                if self._peer_hung_up(wait if wait >= 0.001 else 0.0):
+                    raise _ClientGone("client closed the connection")
+                if 0 < wait < 0.001:
+                    stopping.wait(wait)
+            elif remaining > 0:
+                stopping.wait(remaining)
+            if time.monotonic() >= deadline:
+                if stopping.is_set():
+                    raise _ClientGone("server stopping")
+                return
+
+    def _wait_gate(self, gate: threading.Event) -> None:
+        """Block until `gate` is set; raise _ClientGone if the server stops or the client leaves."""
+        while not gate.wait(_GATE_POLL_INTERVAL):
+            self._pause(0)
+
+    def _peer_hung_up(self, timeout: float) -> bool:
+        """Wait up to `timeout` for the socket to turn readable; True when the client is gone.
+
+        Readable with EOF (or a reset) means the client closed the connection. Readable with
+        data means the client sent something (a pipelined request): the connection is alive, and
+        since the socket now stays readable, watching stops for the rest of this request.
+        """
+        conn = self.connection
+        try:
+            if hasattr(select, "poll"):
+                poller = select.poll()
+                poller.register(conn, select.POLLIN | select.POLLPRI)
+                readable = bool(poller.poll(timeout * 1000))
+            else:  # pragma: no cover - Windows
+                readable = bool(select.select([conn], [], [], timeout)[0])
+            if not readable:
+                return False
+            if conn.recv(1, socket.MSG_PEEK):
+                self._watch_peer = False
+                return False
+            return True
+        except (OSError, ValueError):
+            return True
 
     # -- routing -----------------------------------------------------------------------------
 
     def _dispatch(self) -> None:
         """Read the request, record it and route it."""
         fake = self.server.fake
+        self._watch_peer = True
         raw = self._read_body()
         path = urlsplit(self.path).path
         parsed: Any = None
@@ -617,13 +773,20 @@ class _Handler(BaseHTTPRequestHandler):
         if step.kind == "error":
             self._send_error_json(step.status, step.message)
             return
+        if step.kind == "error_body":
+            # Not Ollama: a proxy/server answering 200 with a whole JSON error body, even when
+            # a stream was requested (Content-Length, not chunked).
+            self._send_error_json(200, step.message)
+            return
         if not stream:
             if step.kind == "midstream":
                 self._send_error_json(500, step.message)
                 return
-            eval_count = max(1, len(step.text) // 4)
-            response = self._envelope(model, step.text, done=True, done_reason=step.done_reason)
-            response.update(_metrics(prompt_tokens, eval_count, started))
+            # The whole reply is generated before it is sent: a stall or a gate delays it all.
+            self._hold(step, sent=0, total=0)
+            text = "".join(step.pieces())
+            response = self._envelope(model, text, done=True, done_reason=step.done_reason)
+            response.update(_metrics(prompt_tokens, step.eval_count(), started))
             self._send_json(200, response)
             return
         self._stream(model, step, prompt_tokens, started)
@@ -642,35 +805,79 @@ class _Handler(BaseHTTPRequestHandler):
         response["done"] = done
         return response
 
+    def _hold(self, step: _Step, *, sent: int, total: int) -> None:
+        """Stall and/or wait at the gate when `sent` content chunks (of `total`) are out.
+
+        A `stall_after`/`gate_after` beyond the number of content chunks holds the stream just
+        before its final line.
+        """
+        if step.stall_after is not None and min(step.stall_after, total) == sent:
+            self._pause(step.stall)
+        if step.gate is not None and min(step.gate_after, total) == sent:
+            self._wait_gate(step.gate)
+
+    def _timed_hold(self, step: _Step, *, sent: int, total: int) -> float:
+        """`_hold`, returning the seconds it took (a stall or a gate moves the fixed clock)."""
+        if step.stall_after is None and step.gate is None:
+            return 0.0
+        began = time.monotonic()
+        self._hold(step, sent=sent, total=total)
+        return time.monotonic() - began
+
+    def _pause_until_due(self, step: _Step, clock: float, index: int) -> None:
+        """Wait before line `index`: until its fixed-clock time, or `chunk_delay`."""
+        if step.fixed_clock:
+            self._pause(clock + index * step.chunk_delay - time.monotonic())
+        else:
+            self._pause(step.chunk_delay)
+
     def _stream(self, model: str, step: _Step, prompt_tokens: int, started: int) -> None:
         """Send an NDJSON chunked stream for a reply or mid-stream-error step."""
         fake = self.server.fake
-        size = max(1, step.chunk_size)
-        chunks = [step.text[i : i + size] for i in range(0, len(step.text), size)]
+        chunks = step.pieces()
+        epoch = fake._stream_started()
         try:
             self.send_response(200)
             self.send_header("Content-Type", "application/x-ndjson")
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
             self.wfile.flush()
+            # The fixed clock: chunk i is due at clock + i * chunk_delay; holds shift it.
+            clock = time.monotonic()
             for index, chunk in enumerate(chunks):
+                clock += self._timed_hold(step, sent=index, total=len(chunks))
                 if index:
-                    self._pause(step.chunk_delay)
-                self._write_chunk(self._envelope(model, chunk, done=False))
+                    self._pause_until_due(step, clock, index)
+                if step.timestamps:
+                    chunk = f"t{time.time():.6f} "
+                self._write_chunk(self._envelope(model, chunk, done=False), step.byte_delay)
+            clock += self._timed_hold(step, sent=len(chunks), total=len(chunks))
+            self._pause_until_due(step, clock, len(chunks))
             if step.kind == "midstream":
-                self._pause(step.chunk_delay)
-                self._write_chunk({"error": step.message})
+                self._write_chunk({"error": step.message}, step.byte_delay)
             else:
-                self._pause(step.chunk_delay)
                 final = self._envelope(model, "", done=True, done_reason=step.done_reason)
                 final.update(_metrics(prompt_tokens, max(1, len(chunks)), started))
-                self._write_chunk(final)
+                self._write_chunk(final, step.byte_delay)
             self._write_raw(b"0\r\n\r\n")
         except (_ClientGone, OSError) as exc:
             self.close_connection = True
             if not fake._stopping.is_set():
-                fake._record_abort()
+                fake._record_abort(epoch)
             raise _ClientGone from exc
+        finally:
+            fake._stream_ended(epoch)
+
+
+def _directive(body: dict[str, Any]) -> dict[str, str]:
+    """The "[[fake key=value ...]]" settings found in the request's last user message."""
+    for message in reversed(body.get("messages") or []):
+        if isinstance(message, dict) and message.get("role") == "user":
+            found = DIRECTIVE.search(str(message.get("content") or ""))
+            if found is None:
+                return {}
+            return dict(pair.split("=", 1) for pair in found.group(1).split())
+    return {}
 
 
 def _content_length(message: Any) -> int:
@@ -702,7 +909,17 @@ def _metrics(prompt_tokens: int, eval_count: int, started_ns: int) -> dict[str, 
 
 
 class FakeOllama:
-    """In-process fake Ollama server on 127.0.0.1 with scriptable /api/chat replies."""
+    """In-process fake Ollama server on 127.0.0.1 with scriptable /api/chat replies.
+
+    Counters (read them directly; `wait_until` helps with the ones set by handler threads):
+
+    * ``aborted_streams``: /api/chat streams the client abandoned (closed the connection)
+      before the end. A stream cut by `stop` is not an abort.
+    * ``active_streams``: /api/chat streams being written right now.
+    * ``max_active_streams``: the highest ``active_streams`` seen since the last `reset`.
+
+    A `reset` zeroes them; streams that started before it no longer change them.
+    """
 
     def __init__(self, models: list[str] | None = None) -> None:
         """Create a stopped fake that knows `models` (default ["qwen2.5:3b"])."""
@@ -711,8 +928,23 @@ class FakeOllama:
         self.requests: list[dict[str, Any]] = []
         self.chat_requests: list[dict[str, Any]] = []
         self.aborted_streams: int = 0
+        self.active_streams: int = 0
+        self.max_active_streams: int = 0
+        # The reply for a chat request without a scripted step (and without "format"):
+        # `default_chunks` (one NDJSON line each) when set, else `default_reply` cut into
+        # `default_chunk_size`-character chunks; `default_chunk_delay` seconds between lines
+        # (also for the structured reply).
         self.default_reply: str = DEFAULT_REPLY
+        self.default_chunks: list[str] | None = None
+        self.default_chunk_size: int = DEFAULT_CHUNK_SIZE
+        self.default_chunk_delay: float = 0.0
+        # Benchmark aids (see the module doc): timestamped tokens, a fixed clock for the
+        # default reply, and per-request "[[fake ...]]" directives in the last user message.
+        self.default_timestamps: bool = False
+        self.default_fixed_clock: bool = False
+        self.directives: bool = False
         self.structured_reply: Callable[[dict[str, Any]], str] | None = default_structured_reply
+        self._epoch = 0  # bumped by reset(); streams from an older epoch are not counted
         self._queue: deque[_Step] = deque()
         self._lock = threading.Lock()
         self._connections: set[socket.socket] = set()
@@ -722,12 +954,12 @@ class FakeOllama:
 
     # -- lifecycle -----------------------------------------------------------------------------
 
-    def start(self) -> FakeOllama:
-        """Bind 127.0.0.1 on a free port and serve in a daemon thread; returns self."""
+    def start(self, port: int = 0) -> FakeOllama:
+        """Bind 127.0.0.1 on `port` (0: a free one) and serve in a daemon thread; returns self."""
         if self._server is not None:
             raise RuntimeError("FakeOllama is already running")
         self._stopping.clear()
-        server = _Server(("127.0.0.1", 0), _Handler)
+        server = _Server(("127.0.0.1", port), _Handler)
         server.fake = self
         thread = threading.Thread(
             target=server.serve_forever,
@@ -780,12 +1012,35 @@ class FakeOllama:
         self,
         text: str,
         *,
-        chunk_size: int = 8,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
         done_reason: str = "stop",
         delay: float = 0.0,
         chunk_delay: float = 0.0,
+        byte_delay: float = 0.0,
+        stall_after: int | None = None,
+        stall: float = 0.0,
+        gate: threading.Event | None = None,
+        gate_after: int = 0,
     ) -> None:
-        """Queue a successful reply for the next /api/chat call."""
+        """Queue a successful reply for the next /api/chat call.
+
+        * `chunk_size`: characters of `text` per NDJSON content line when streaming.
+        * `delay`: seconds before the response starts; `chunk_delay`: seconds between lines.
+        * `byte_delay` > 0: every NDJSON line is dripped one byte per HTTP chunk, with
+          `byte_delay` seconds between the bytes (no complete line for a long time, yet bytes
+          keep arriving, so a read timeout never fires).
+        * `stall_after`/`stall`: after `stall_after` content chunks, pause `stall` seconds.
+        * `gate`/`gate_after`: after `gate_after` content chunks, wait until `gate` is set.
+
+        A stall or gate count beyond the number of content chunks holds the stream just before
+        its final (done) line. Stalls and gates end early when the server stops (the stream is
+        then cut) or the client hangs up. A non-streamed reply is generated before it is sent,
+        so a stall or a gate delays its whole response.
+        """
+        if stall_after is not None and stall_after < 0:
+            raise ValueError("stall_after must be >= 0")
+        if gate_after < 0:
+            raise ValueError("gate_after must be >= 0")
         self._push(
             _Step(
                 "reply",
@@ -794,6 +1049,11 @@ class FakeOllama:
                 done_reason=done_reason,
                 delay=delay,
                 chunk_delay=chunk_delay,
+                byte_delay=byte_delay,
+                stall_after=stall_after,
+                stall=stall,
+                gate=gate,
+                gate_after=gate_after,
             )
         )
 
@@ -801,19 +1061,40 @@ class FakeOllama:
         """Queue an HTTP error response {"error": message} for the next /api/chat call."""
         self._push(_Step("error", status=status, message=message))
 
+    def push_error_body(self, message: str) -> None:
+        """Queue an HTTP 200 whose whole body is {"error": message}, for the next /api/chat call.
+
+        Real Ollama never does this, but a misbehaving proxy or model server can: the answer is
+        ``application/json; charset=utf-8`` with a Content-Length (not chunked), whether or not
+        a stream was requested.
+        """
+        self._push(_Step("error_body", message=message))
+
     def push_midstream_error(self, partial_text: str, message: str) -> None:
         """Queue a stream that breaks with an {"error"} line (HTTP 500 when not streaming)."""
         self._push(_Step("midstream", text=partial_text, message=message))
 
     def reset(self) -> None:
-        """Clear the queue, recorded requests and abort count; restore models and replies."""
+        """Clear the queue, recorded requests and stream counters; restore models and replies.
+
+        Streams still running from before the reset no longer touch the counters.
+        """
         with self._lock:
             self._queue.clear()
             self.requests.clear()
             self.chat_requests.clear()
+            self._epoch += 1
             self.aborted_streams = 0
+            self.active_streams = 0
+            self.max_active_streams = 0
             self.models[:] = self._default_models
             self.default_reply = DEFAULT_REPLY
+            self.default_chunks = None
+            self.default_chunk_size = DEFAULT_CHUNK_SIZE
+            self.default_chunk_delay = 0.0
+            self.default_timestamps = False
+            self.default_fixed_clock = False
+            self.directives = False
             self.structured_reply = default_structured_reply
 
     def pending_steps(self) -> int:
@@ -842,10 +1123,34 @@ class FakeOllama:
             if self._queue:
                 return self._queue.popleft()
             default_reply, structured = self.default_reply, self.structured_reply
+            default_chunks: Sequence[str] | None = self.default_chunks
+            size, chunk_delay = self.default_chunk_size, self.default_chunk_delay
+            timing = {
+                "timestamps": self.default_timestamps,
+                "fixed_clock": self.default_fixed_clock,
+            }
+            directives = self.directives
         fmt = body.get("format")
         if fmt not in (None, "") and structured is not None:
-            return _Step("reply", text=structured(body))
-        return _Step("reply", text=default_reply)
+            return _Step("reply", text=structured(body), chunk_size=size, chunk_delay=chunk_delay)
+        if directives:
+            override = _directive(body)
+            if "tokens" in override:
+                default_chunks = token_chunks(int(override["tokens"]))
+            if "delay" in override:
+                chunk_delay = float(override["delay"])
+            if "ts" in override:
+                timing["timestamps"] = override["ts"] not in ("0", "false", "no")
+            if "clock" in override:
+                timing["fixed_clock"] = override["clock"] == "fixed"
+        if default_chunks is not None:
+            chunks = tuple(default_chunks)
+            return _Step(
+                "reply", text="".join(chunks), chunks=chunks, chunk_delay=chunk_delay, **timing
+            )
+        return _Step(
+            "reply", text=default_reply, chunk_size=size, chunk_delay=chunk_delay, **timing
+        )
 
     def _record_request(self, path: str, method: str, body: Any) -> None:
         with self._lock:
@@ -855,9 +1160,22 @@ class FakeOllama:
         with self._lock:
             self.chat_requests.append(body)
 
-    def _record_abort(self) -> None:
+    def _record_abort(self, epoch: int) -> None:
         with self._lock:
-            self.aborted_streams += 1
+            if epoch == self._epoch:
+                self.aborted_streams += 1
+
+    def _stream_started(self) -> int:
+        """Count a new active stream; return the epoch to hand to _stream_ended/_record_abort."""
+        with self._lock:
+            self.active_streams += 1
+            self.max_active_streams = max(self.max_active_streams, self.active_streams)
+            return self._epoch
+
+    def _stream_ended(self, epoch: int) -> None:
+        with self._lock:
+            if epoch == self._epoch:
+                self.active_streams -= 1
 
     def _models_snapshot(self) -> list[str]:
         with self._lock:
@@ -883,3 +1201,79 @@ class FakeOllama:
     def _untrack_connection(self, conn: socket.socket) -> None:
         with self._lock:
             self._connections.discard(conn)
+
+
+# --------------------------------------------------------------------------------------------
+# Command line: run the fake in its own process
+# --------------------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Serve a FakeOllama until SIGTERM/SIGINT; print "READY <url>" once it listens."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.fake_ollama", description="Fake Ollama server for tests/benchmarks."
+    )
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: a free one)")
+    parser.add_argument(
+        "--reply-tokens",
+        type=int,
+        default=None,
+        metavar="N",
+        help="default reply of N tokens, one per NDJSON chunk (default: a short fixed reply)",
+    )
+    parser.add_argument(
+        "--token-delay", type=float, default=0.0, metavar="S", help="seconds between chunks"
+    )
+    parser.add_argument(
+        "--timestamp-tokens",
+        action="store_true",
+        help='each streamed token is its emission time, "t<time.time()> " (for benchmarks)',
+    )
+    parser.add_argument(
+        "--fixed-clock",
+        action="store_true",
+        help="chunk i is due at t0 + i * delay (no drift when a chunk is late)",
+    )
+    parser.add_argument(
+        "--directives",
+        action="store_true",
+        help='honour "[[fake tokens=N delay=S ts=0|1 clock=fixed|sleep]]" in the last user '
+        "message, per request",
+    )
+    parser.add_argument(
+        "--model",
+        action="append",
+        dest="models",
+        metavar="NAME",
+        help=f"model the fake knows (repeatable; default {', '.join(DEFAULT_MODELS)})",
+    )
+    args = parser.parse_args(argv)
+
+    fake = FakeOllama(models=args.models)
+    if args.reply_tokens is not None:
+        fake.default_chunks = token_chunks(args.reply_tokens)
+    fake.default_chunk_delay = args.token_delay
+    fake.default_timestamps = args.timestamp_tokens
+    fake.default_fixed_clock = args.fixed_clock
+    fake.directives = args.directives
+
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: object) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+    fake.start(args.port)
+    try:
+        print(f"READY {fake.url}", flush=True)
+        while not stop.wait(0.5):
+            pass
+    finally:
+        fake.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

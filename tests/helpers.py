@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+# Settings changed on the app reach jobs only where they run inside it (no worker process).
+embedded_only = pytest.mark.skipif(
+    os.environ.get("TEST_BACKEND", "sqlite") != "sqlite",
+    reason="changes the app's config, which the separate model worker does not see",
+)
+# Every reply that is still pending or streaming is marked like this on the page.
+LIVE = 'aria-busy="true"'
 
 
 class Browser:
@@ -35,11 +44,39 @@ class Browser:
             self.get("/")
         return self.client.post(url, data={"csrf_token": self.token, **(data or {})}, **kwargs)
 
-    def start(self, message: str = "", topic: str = "") -> str:
-        """Start a conversation from the landing page; return its URL."""
+    def start(self, message: str = "", topic: str = "", *, wait: bool = True) -> str:
+        """Start a conversation from the landing page; return its URL (without the anchor).
+
+        With a first message the model's reply is generated in the background: by default
+        this waits until it has finished.
+        """
         response = self.post("/conversations", {"message": message, "topic": topic})
         assert response.status_code == 302, response.status_code
-        return response.headers["Location"]
+        url = response.headers["Location"].split("#", 1)[0]
+        if message and wait:
+            self.wait_idle(url)
+        return url
+
+    def wait_idle(self, url: str, timeout: float = 30.0) -> str:
+        """Wait until no reply of the conversation is pending or streaming; return the page."""
+
+        def settled() -> str | None:
+            page = text_of(self.get(url))
+            return None if LIVE in page else page
+
+        return wait_for(settled, timeout=timeout, interval=0.05)
+
+    def send(self, url: str, message: str) -> TestResponse:
+        """Send a chat message and wait for the reply to finish."""
+        response = self.post(f"{url}/messages", {"message": message})
+        self.wait_idle(url)
+        return response
+
+    def draft(self, url: str) -> TestResponse:
+        """Ask for the letter and wait for the draft to finish."""
+        response = self.post(f"{url}/document/draft")
+        self.wait_idle(url)
+        return response
 
 
 def text_of(response: TestResponse) -> str:

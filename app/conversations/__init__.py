@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("conversations", __name__, url_prefix="/conversations")
 
-from app.conversations import routes  # noqa: E402,F401
+from app.conversations import routes, ws  # noqa: E402,F401

@@ -1,29 +1,32 @@
-"""Conversation routes: thin adapters over app.services.conversations."""
+"""Conversation routes: thin adapters over app.actions for plain form posts."""
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
-from app import limits, messages
-from app.access import owned_conversation
+from app import actions, limits, messages, wording
 from app.conversations import bp
 from app.conversations.page import render_page
 from app.extensions import limiter
 from app.main.routes import landing_page
-from app.models import Conversation, MessageStatus
-from app.security import ensure_owner
-from app.services import conversations, llm
+from app.models import Conversation, Message
+from app.security import current_owner, ensure_owner
+from app.services import conversations, generation
+
+STOP_WAIT_S = 2.0
 
 
-def _answer(conversation: Conversation) -> None:
-    reply = conversations.answer(conversation, llm.LLMSettings.from_config(current_app.config))
-    if reply.status == MessageStatus.ERROR:
-        flash(conversations.error_text(reply), "chat:error")
+def _owned(public_id: str) -> Conversation:
+    try:
+        return actions.conversation_of(current_owner(), public_id)
+    except actions.ActionError:
+        abort(404)
 
 
-def _back(public_id: str) -> Response:
-    return redirect(url_for("conversations.show", public_id=public_id, _anchor="rozmowa"))
+def _to_message(public_id: str, message: Message | None) -> Response:
+    anchor = f"m{message.id}" if message is not None else "rozmowa"
+    return redirect(url_for("conversations.show", public_id=public_id, _anchor=anchor))
 
 
 @bp.post("")
@@ -31,47 +34,79 @@ def _back(public_id: str) -> Response:
 def start() -> Response | tuple[str, int]:
     """Start a conversation from the landing page, optionally with a first message."""
     text = request.form.get("message", "")
-    first = None
     if text.strip():
         try:
-            first = conversations.clean_message(text)
+            conversations.clean_message(text)
         except conversations.InputError as exc:
-            return landing_page(text, str(exc)), 422
+            return landing_page(text, wording.action_error(exc.code)), 422
     conversation = conversations.start(ensure_owner(), request.form.get("topic"))
-    if first:
-        conversations.add_user_message(conversation, first)
-        _answer(conversation)
-    return redirect(url_for("conversations.show", public_id=conversation.public_id))
+    if not text.strip():
+        return redirect(url_for("conversations.show", public_id=conversation.public_id))
+    try:
+        reply = actions.send_message(conversation, text)
+    except actions.ActionError as exc:
+        flash(wording.action_error(exc.code), "chat:error")
+        return redirect(url_for("conversations.show", public_id=conversation.public_id))
+    return _to_message(conversation.public_id, reply)
 
 
 @bp.get("/<public_id>")
 def show(public_id: str) -> tuple[str, int]:
     """The chat and the letter."""
-    return render_page(owned_conversation(public_id))
+    conversation = _owned(public_id)
+    actions.release_lost(conversation)
+    return render_page(conversation)
+
+
+@bp.get("/<public_id>/replies/<int:message_id>")
+def reply(public_id: str, message_id: int) -> Response:
+    """Where a page without JavaScript reloads to while a reply is written: back to it.
+
+    A refresh to the page's own address plus an anchor would only scroll, never reload.
+    """
+    _owned(public_id)
+    return redirect(url_for("conversations.show", public_id=public_id, _anchor=f"m{message_id}"))
 
 
 @bp.post("/<public_id>/messages")
 @limiter.limit(limits.message_limit)
 def send(public_id: str) -> Response | tuple[str, int]:
-    """Store the person's message, ask the model, and go back to the conversation."""
-    conversation = owned_conversation(public_id)
+    """Store the person's message, start the reply, and go back at once."""
+    conversation = _owned(public_id)
     text = request.form.get("message", "")
     try:
-        clean = conversations.clean_message(text)
-    except conversations.InputError as exc:
-        return render_page(conversation, status=422, message_text=text, message_error=str(exc))
-    conversations.add_user_message(conversation, clean)
-    _answer(conversation)
-    return _back(public_id)
+        reply = actions.send_message(conversation, text)
+    except actions.ActionError as exc:
+        status = 409 if exc.code in ("busy", "queue_full") else 422
+        return render_page(
+            conversation,
+            status=status,
+            message_text=text,
+            message_error=wording.action_error(exc.code),
+        )
+    return _to_message(public_id, reply)
+
+
+@bp.post("/<public_id>/stop")
+def stop(public_id: str) -> Response:
+    """Stop the reply being written; what was written so far is kept."""
+    conversation = _owned(public_id)
+    stopped = actions.stop(conversation)
+    if stopped is None:
+        flash(messages.NOTHING_TO_STOP, "chat:info")
+    else:
+        # The job ends the row between two chunks; let the page land on the final state.
+        generation.wait_finished(stopped, STOP_WAIT_S)
+    return _to_message(public_id, stopped)
 
 
 @bp.post("/<public_id>/topic")
 def choose_topic(public_id: str) -> Response:
     """Pick what the case is about, so the verified catalogue card can be shown."""
-    conversation = owned_conversation(public_id)
+    conversation = _owned(public_id)
     if not conversations.set_topic(conversation, request.form.get("topic")):
         flash(messages.TOPIC_UNKNOWN, "chat:error")
-        return _back(public_id)
+        return _to_message(public_id, None)
     return redirect(
         url_for("conversations.show", public_id=public_id, facts="open", _anchor="facts")
     )
@@ -81,9 +116,10 @@ def choose_topic(public_id: str) -> Response:
 @limiter.limit(limits.message_limit)
 def retry(public_id: str) -> Response:
     """Ask the model again for the person's last message."""
-    conversation = owned_conversation(public_id)
-    if conversations.awaiting_reply(conversation):
-        _answer(conversation)
-    else:
-        flash(messages.NOTHING_TO_RETRY, "chat:info")
-    return _back(public_id)
+    conversation = _owned(public_id)
+    try:
+        reply = actions.retry(conversation)
+    except actions.ActionError as exc:
+        flash(wording.action_error(exc.code), "chat:info")
+        return _to_message(public_id, None)
+    return _to_message(public_id, reply)

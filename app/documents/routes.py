@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.wrappers import Response
 
-from app import limits, messages
+from app import actions, limits, messages, wording
 from app.access import owned_conversation
 from app.conversations.page import render_page
 from app.documents import bp
 from app.extensions import limiter
 from app.renders.routes import status_redirect
-from app.services import documents, llm
-from app.services.dates import today_in_poland
+from app.services import documents
 from app.services.sanitize import SanitizeError
 from app.tasks import queue_render
 
@@ -25,18 +24,14 @@ def _back(public_id: str) -> Response:
 @bp.post("/draft")
 @limiter.limit(limits.message_limit)
 def draft(public_id: str) -> Response:
-    """Ask the model to draft the letter from the conversation."""
+    """Start drafting the letter from the conversation; the page follows the draft."""
     conversation = owned_conversation(public_id)
-    settings = llm.LLMSettings.from_config(current_app.config)
     try:
-        version = documents.draft(conversation, settings, today_in_poland())
-    except llm.LLMError as exc:
-        flash(documents.draft_error_text(exc), "document:error")
-    except documents.StaleVersionError as exc:
-        flash(str(exc), "document:error")
-    else:
-        flash(messages.DOCUMENT_SAVED.format(number=version.number), "document:info")
-    return _back(public_id)
+        turn = actions.draft(conversation)
+    except actions.ActionError as exc:
+        flash(wording.action_error(exc.code), "document:error")
+        return _back(public_id)
+    return redirect(url_for("conversations.show", public_id=public_id, _anchor=f"m{turn.id}"))
 
 
 @bp.post("")

@@ -1,14 +1,25 @@
 """Database models; everything is re-exported here so Alembic sees the whole schema."""
 
-from app.models.conversation import Conversation, Message, MessageStatus, Role
+from app.models.conversation import (
+    FINISHED,
+    IN_FLIGHT,
+    Conversation,
+    Message,
+    MessageKind,
+    MessageStatus,
+    Role,
+)
 from app.models.document import Document, DocumentVersion, VersionAuthor
 from app.models.render import Render, RenderStatus
 
 __all__ = [
+    "FINISHED",
+    "IN_FLIGHT",
     "Conversation",
     "Document",
     "DocumentVersion",
     "Message",
+    "MessageKind",
     "MessageStatus",
     "Render",
     "RenderStatus",

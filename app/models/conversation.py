@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -24,11 +24,34 @@ class Role(enum.StrEnum):
 
 
 class MessageStatus(enum.StrEnum):
-    """Whether a message is whole, cut short, or stands for a failed model call."""
+    """Where a message is in its life: waiting for the model, being written, or finished.
 
+    A reply only moves forward: pending -> streaming -> complete / partial / interrupted /
+    error (pending may also end directly). Finished states never change again.
+    """
+
+    PENDING = "pending"
+    STREAMING = "streaming"
     COMPLETE = "complete"
     PARTIAL = "partial"
+    INTERRUPTED = "interrupted"
     ERROR = "error"
+
+
+IN_FLIGHT = (MessageStatus.PENDING, MessageStatus.STREAMING)
+FINISHED = (
+    MessageStatus.COMPLETE,
+    MessageStatus.PARTIAL,
+    MessageStatus.INTERRUPTED,
+    MessageStatus.ERROR,
+)
+
+
+class MessageKind(enum.StrEnum):
+    """What a model message is for: a chat reply, or the drafting of the letter."""
+
+    CHAT = "chat"
+    DRAFT = "draft"
 
 
 DEFAULT_TITLE = "Nowa sprawa"
@@ -61,6 +84,11 @@ class Message(db.Model):
     """One chat message, with the model's counters when it came from the model."""
 
     __tablename__ = "messages"
+    # At most one generation per conversation: in_flight is True while a reply is pending or
+    # streaming and NULL afterwards, and NULLs never collide in a unique index.
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "in_flight", name="uq_messages_one_in_flight"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(
@@ -69,8 +97,12 @@ class Message(db.Model):
     role: Mapped[Role] = mapped_column(str_enum(Role))
     content: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[MessageStatus] = mapped_column(
-        str_enum(MessageStatus), default=MessageStatus.COMPLETE
+        str_enum(MessageStatus), default=MessageStatus.COMPLETE, index=True
     )
+    kind: Mapped[MessageKind] = mapped_column(str_enum(MessageKind), default=MessageKind.CHAT)
+    in_flight: Mapped[bool | None] = mapped_column(Boolean)
+    # The reply as safe HTML, rendered once when it is stored (None for the person's text).
+    html: Mapped[str | None] = mapped_column(Text)
     error_code: Mapped[str | None] = mapped_column(String(32))
     model: Mapped[str | None] = mapped_column(String(100))
     prompt_tokens: Mapped[int | None] = mapped_column(Integer)
@@ -79,6 +111,10 @@ class Message(db.Model):
     eval_ms: Mapped[int | None] = mapped_column(Integer)
     total_ms: Mapped[int | None] = mapped_column(Integer)
     wall_ms: Mapped[int | None] = mapped_column(Integer)
+    ttft_ms: Mapped[int | None] = mapped_column(Integer)
+    tokens_per_s: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column()
+    finished_at: Mapped[datetime | None] = mapped_column()
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")

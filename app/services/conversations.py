@@ -1,4 +1,4 @@
-"""Conversations and the chat turn: store the person's message, ask the model, store the reply."""
+"""Conversations and their messages: ownership, validation, titles and the model's history."""
 
 from __future__ import annotations
 
@@ -6,25 +6,24 @@ import hashlib
 
 from sqlalchemy import select
 
-from app import messages
 from app.extensions import db
 from app.legal import get_topic
-from app.models import Conversation, Message, MessageStatus, Role
+from app.models import IN_FLIGHT, Conversation, Message, MessageKind, MessageStatus, Role
 from app.models.conversation import DEFAULT_TITLE
-from app.services import llm, prompts
+from app.services import prompts
 
-CHAT_MESSAGES = {
-    "unavailable": messages.LLM_UNAVAILABLE,
-    "timeout": messages.LLM_TIMEOUT,
-    "model_missing": messages.LLM_MODEL_MISSING,
-    "failed": messages.LLM_FAILED,
-}
+# Replies that go back to the model as history (an interrupted one keeps what it said).
+USABLE = (MessageStatus.COMPLETE, MessageStatus.PARTIAL, MessageStatus.INTERRUPTED)
 MAX_MESSAGE_CHARS = 4000
 HISTORY_MESSAGES = 20
 
 
 class InputError(ValueError):
-    """Input the person can fix; ``str(error)`` is the Polish message."""
+    """Input the person can fix; ``code`` says what (message_empty, message_too_long)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 def owner_hash(token: str) -> str:
@@ -69,9 +68,9 @@ def clean_message(text: str | None) -> str:
     # Browsers count a line break as one character for maxlength but send CRLF.
     text = (text or "").replace("\x00", "").replace("\r\n", "\n").strip()
     if not text:
-        raise InputError(messages.MESSAGE_EMPTY)
+        raise InputError("message_empty")
     if len(text) > MAX_MESSAGE_CHARS:
-        raise InputError(messages.MESSAGE_TOO_LONG.format(limit=MAX_MESSAGE_CHARS))
+        raise InputError("message_too_long")
     return text
 
 
@@ -84,69 +83,47 @@ def short_title(text: str, limit: int = 60) -> str:
     return cut.rstrip(",.;:-–—") + "…"
 
 
-def add_user_message(conversation: Conversation, text: str) -> Message:
-    """Store the person's message (already validated) and commit it before anything else."""
+def add_user_message(conversation: Conversation, text: str, *, commit: bool = True) -> Message:
+    """Store the person's message (already validated); commit unless the caller will."""
     if conversation.title in (DEFAULT_TITLE, "") and not conversation.topic:
         conversation.title = short_title(text)
     message = Message(conversation=conversation, role=Role.USER, content=text)
     db.session.add(message)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return message
 
 
+def _chat_turns(conversation: Conversation) -> list[Message]:
+    return [m for m in conversation.messages if m.kind == MessageKind.CHAT]
+
+
 def awaiting_reply(conversation: Conversation) -> bool:
-    """True when the newest non-error message is the person's: it still needs an answer."""
-    for message in reversed(conversation.messages):
-        if message.status != MessageStatus.ERROR:
-            return message.role == Role.USER
+    """True when the person's newest chat message has no usable reply and none is coming."""
+    for message in reversed(_chat_turns(conversation)):
+        if message.role == Role.USER:
+            return True
+        if message.status in IN_FLIGHT:
+            return False
+        if message.status in USABLE and message.content.strip():
+            return False
     return False
 
 
-def model_history(conversation: Conversation) -> list[dict[str, str]]:
-    """The system prompt plus the recent successful turns, as Ollama chat messages."""
+def model_history(
+    conversation: Conversation, before: Message | None = None
+) -> list[dict[str, str]]:
+    """The system prompt plus the recent chat turns with text, as Ollama chat messages.
+
+    Failed and in-flight replies and letter drafts are left out; ``before`` cuts the
+    history at the turn being answered.
+    """
     topic = get_topic(conversation.topic)
     turns = [
         {"role": message.role.value, "content": message.content}
-        for message in conversation.messages
-        if message.status != MessageStatus.ERROR and message.content
+        for message in _chat_turns(conversation)
+        if (before is None or message.id < before.id)
+        and message.status in USABLE
+        and message.content.strip()
     ][-HISTORY_MESSAGES:]
     return [{"role": "system", "content": prompts.system_prompt(topic)}, *turns]
-
-
-def answer(conversation: Conversation, settings: llm.LLMSettings) -> Message:
-    """Ask the model to answer the conversation and store the reply or the failure."""
-    history = model_history(conversation)
-    db.session.commit()  # no transaction stays open during the model call
-    try:
-        result = llm.chat(settings, history)
-    except llm.LLMError as exc:
-        reply = Message(
-            conversation=conversation,
-            role=Role.ASSISTANT,
-            status=MessageStatus.ERROR,
-            error_code=exc.code,
-            model=settings.model,
-        )
-    else:
-        cut_short = result.done_reason == "length"
-        reply = Message(
-            conversation=conversation,
-            role=Role.ASSISTANT,
-            content=result.content,
-            status=MessageStatus.PARTIAL if cut_short else MessageStatus.COMPLETE,
-            model=result.model,
-            prompt_tokens=result.prompt_tokens,
-            completion_tokens=result.completion_tokens,
-            load_ms=result.load_ms,
-            eval_ms=result.eval_ms,
-            total_ms=result.total_ms,
-            wall_ms=result.wall_ms,
-        )
-    db.session.add(reply)
-    db.session.commit()
-    return reply
-
-
-def error_text(message: Message) -> str:
-    """The Polish explanation for a failed model reply."""
-    return CHAT_MESSAGES.get(message.error_code or "", messages.LLM_FAILED)

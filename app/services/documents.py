@@ -5,25 +5,18 @@ from __future__ import annotations
 import re
 from datetime import date
 from html import escape
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
 from app import messages
 from app.extensions import db
 from app.legal import get_topic, topic_of
-from app.models import Conversation, Document, DocumentVersion, Role, VersionAuthor
+from app.models import Conversation, Document, DocumentVersion, VersionAuthor
 from app.services import conversations, letters, llm, prompts
 from app.services.dates import polish_date
 from app.services.sanitize import ALLOWED_TAGS, BLOCK_TAGS, SanitizeError, sanitize_letter
 
-DRAFT_MESSAGES = {
-    "unavailable": messages.DRAFT_UNAVAILABLE,
-    "timeout": messages.DRAFT_TIMEOUT,
-    "model_missing": messages.DRAFT_MODEL_MISSING,
-    "failed": messages.DRAFT_FAILED,
-    "bad_output": messages.DRAFT_BAD_OUTPUT,
-    "needs_chat": messages.DRAFT_NEEDS_CHAT,
-}
 ALLOWED_TAG = re.compile(rf"<\s*/?\s*({'|'.join(sorted(ALLOWED_TAGS))})\b", re.IGNORECASE)
 BLOCK_START = re.compile(rf"^<\s*({'|'.join(sorted(BLOCK_TAGS))})\b", re.IGNORECASE)
 SAVE_ATTEMPTS = 3
@@ -138,24 +131,27 @@ def save_edit(conversation: Conversation, text: str, base_number: int) -> Docume
         raise StaleVersionError(messages.DOCUMENT_STALE) from exc
 
 
-def draft(conversation: Conversation, settings: llm.LLMSettings, today: date) -> DocumentVersion:
-    """Ask the model for the letter as structured output and store it as a model version.
-
-    Raises LLMError (also for output that is not a usable letter) or StaleVersionError.
-    """
-    if not any(message.role == Role.USER for message in conversation.messages):
-        raise llm.LLMError("needs_chat")
+def draft_request(
+    conversation: Conversation, today: date
+) -> tuple[list[dict[str, str]], dict[str, Any]]:
+    """The chat messages and the JSON schema that ask the model for the letter."""
     topic = get_topic(conversation.topic)
     request = [
         *conversations.model_history(conversation),
         {"role": "user", "content": prompts.draft_instruction(polish_date(today))},
     ]
-    # End the read transaction before the long model call, so that the version number is
-    # computed from what the database holds afterwards, not from a snapshot taken before.
-    db.session.commit()
-    result = llm.chat(settings, request, response_format=prompts.letter_schema(topic))
+    return request, prompts.letter_schema(topic)
+
+
+def store_draft(conversation: Conversation, content: str, today: date) -> DocumentVersion:
+    """Build the letter from the model's structured output and store it as a model version.
+
+    Raises LLMError("bad_output") for output that is not a usable letter, or
+    StaleVersionError.
+    """
+    topic = get_topic(conversation.topic)
     try:
-        letter = letters.parse_letter(result.content, prompts.situation_keys(topic))
+        letter = letters.parse_letter(content, prompts.situation_keys(topic))
         return add_version(
             conversation,
             letters.letter_html(letter, polish_date(today)),
@@ -167,8 +163,3 @@ def draft(conversation: Conversation, settings: llm.LLMSettings, today: date) ->
         )
     except (letters.LetterFormatError, SanitizeError) as exc:
         raise llm.LLMError("bad_output", str(exc)) from exc
-
-
-def draft_error_text(error: llm.LLMError) -> str:
-    """The Polish explanation for a failed draft (the chat's wording would not fit)."""
-    return DRAFT_MESSAGES.get(error.code, messages.DRAFT_FAILED)

@@ -4,29 +4,92 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask, current_app
-from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry
 
-from app.models import DocumentVersion, Render
-from app.services import renders
+from app import clients
+from app.models import DocumentVersion, Message, Render
+from app.services import generation, renders
+from app.tasks.generate import generate
 from app.tasks.render import render_pdf
 
+_pool_lock = threading.Lock()
 
-def queue_for(app: Flask) -> Queue:
-    """The RQ queue that PDF jobs go to."""
-    connection = Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=3)
-    return Queue(app.config["RQ_QUEUE"], connection=connection)
+
+def queue_for(app: Flask, name: str | None = None) -> Queue:
+    """An RQ queue on the process's shared Redis client (PDF jobs by default)."""
+    return Queue(name or app.config["RQ_QUEUE"], connection=clients.redis_client(app))
+
+
+def _generation_pool(app: Flask) -> ThreadPoolExecutor:
+    """Embedded mode: a bounded pool plays the part of the model workers."""
+    with _pool_lock:
+        pool = app.extensions.get("mikroporada.generation_pool")
+        if pool is None:
+            pool = ThreadPoolExecutor(
+                max_workers=int(app.config["GENERATION_THREADS"]), thread_name_prefix="generate"
+            )
+            app.extensions["mikroporada.generation_pool"] = pool
+        return pool
+
+
+def _in_app(app: Flask, func: Callable[[int], None], item_id: int) -> None:
+    with app.app_context():
+        func(item_id)
+
+
+def enqueue_turn(message: Message) -> Message:
+    """Start the model job for a pending turn: the model queue, or the embedded pool.
+
+    If the queue cannot be reached the turn ends at once as an error that the page explains;
+    the person's message stays saved.
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not app.config["REDIS_URL"]:
+        generation.announce_start(message, clients.bus(app))
+        _generation_pool(app).submit(_in_app, app, generate, message.id)
+        return message
+    try:
+        generation.announce_start(message, clients.bus(app))
+        queue_for(app, app.config["RQ_LLM_QUEUE"]).enqueue(
+            "app.tasks.generate.generate",
+            message.id,
+            job_timeout=int(app.config["GENERATION_DEADLINE"]) + 60,
+            result_ttl=600,
+            failure_ttl=7 * 24 * 3600,
+            description=f"generate {message.id}",
+        )
+    except RedisError:
+        app.logger.exception("could not enqueue turn %s", message.id)
+        generation.fail_unqueued(message)
+    return message
 
 
 def _run_in_thread(app: Flask, func: Callable[[int], None], render_id: int) -> None:
-    def target() -> None:
-        with app.app_context():
-            func(render_id)
+    """Run CPU-bound work (a render) beside the web process's requests.
 
-    threading.Thread(target=target, name=f"render-{render_id}", daemon=True).start()
+    Under gunicorn's gevent worker a threading.Thread is a greenlet, and a render in it would
+    stall every open socket until it finished: there, gevent's pool of real OS threads runs it.
+    """
+    if _gevent_patched():
+        import gevent
+
+        gevent.get_hub().threadpool.spawn(_in_app, app, func, render_id)
+        return
+    threading.Thread(
+        target=_in_app, args=(app, func, render_id), name=f"render-{render_id}", daemon=True
+    ).start()
+
+
+def _gevent_patched() -> bool:
+    try:
+        from gevent import monkey
+    except ImportError:
+        return False
+    return bool(monkey.is_module_patched("threading"))
 
 
 def enqueue_render(render_id: int) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
 from werkzeug.serving import make_server
 
 HERE = Path(__file__).resolve().parent
@@ -29,6 +29,8 @@ CHROMIUM_ARGS = [
 ]
 # Generous enough for a loaded CI machine, short enough to fail fast on a broken page.
 DEFAULT_TIMEOUT_MS = 15_000
+# Assertions wait as long as actions: a no-JS page reaches its final state by reloading.
+expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
 
 ContextFactory = Callable[..., BrowserContext]
 

@@ -9,7 +9,7 @@ from flask import Flask
 from app.extensions import db
 from app.models import Message, MessageStatus, Role
 from tests.fake_ollama import FakeOllama
-from tests.helpers import Browser, text_of
+from tests.helpers import Browser, embedded_only, text_of
 
 
 def _messages(app: Flask) -> list[Message]:
@@ -44,9 +44,9 @@ def test_first_message_gets_an_answer(
 def test_send_is_post_redirect_get(app: Flask, browser: Browser, fake_ollama: FakeOllama) -> None:
     url = browser.start()
     fake_ollama.push_reply("Odpowiedź **druga**.")
-    response = browser.post(f"{url}/messages", {"message": "Pytanie drugie"})
+    response = browser.send(url, "Pytanie drugie")
     assert response.status_code == 302
-    assert response.headers["Location"].startswith(url)
+    assert response.headers["Location"].startswith(url + "#m")
     page = text_of(browser.get(url))
     assert "Pytanie drugie" in page and "Odpowiedź <strong>druga</strong>." in page
     history = fake_ollama.chat_requests[-1]["messages"]
@@ -56,7 +56,7 @@ def test_send_is_post_redirect_get(app: Flask, browser: Browser, fake_ollama: Fa
 def test_model_output_is_rendered_safely(browser: Browser, fake_ollama: FakeOllama) -> None:
     url = browser.start()
     fake_ollama.push_reply("<script>alert(1)</script> [x](javascript:alert(2)) ![i](http://e/i)")
-    browser.post(f"{url}/messages", {"message": "Hej"})
+    browser.send(url, "Hej")
     page = text_of(browser.get(url))
     assert "<script>alert(1)" not in page
     assert 'href="javascript' not in page
@@ -82,7 +82,7 @@ def test_model_down_keeps_the_message_and_retry_works(
 ) -> None:
     url = browser.start()
     fake_ollama.push_error(500, "llama runner process has terminated")
-    browser.post(f"{url}/messages", {"message": "Mój nakaz zapłaty"})
+    browser.send(url, "Mój nakaz zapłaty")
     page = text_of(browser.get(url))
     assert "Twoja wiadomość jest zapisana" in page
     assert "Mój nakaz zapłaty" in page
@@ -94,7 +94,7 @@ def test_model_down_keeps_the_message_and_retry_works(
     ]
     response = browser.post(f"{url}/retry")
     assert response.status_code == 302
-    page = text_of(browser.get(url))
+    page = browser.wait_idle(url)
     assert "<strong>Masz 7 dni</strong>" in page
     assert 'id="retry"' not in page
     # The failed attempt is not sent back to the model as history.
@@ -102,6 +102,7 @@ def test_model_down_keeps_the_message_and_retry_works(
     assert roles == ["system", "user"]
 
 
+@embedded_only
 def test_unreachable_ollama(app: Flask, browser: Browser) -> None:
     app.config["OLLAMA_HOST"] = "http://127.0.0.1:9"
     url = browser.start("Pomocy")
@@ -110,12 +111,13 @@ def test_unreachable_ollama(app: Flask, browser: Browser) -> None:
     assert "Pomocy" in page
 
 
-def test_missing_model(app: Flask, browser: Browser) -> None:
-    app.config["OLLAMA_MODEL"] = "brak:1b"
+def test_missing_model(app: Flask, browser: Browser, fake_ollama: FakeOllama) -> None:
+    fake_ollama.models.clear()
     url = browser.start("Pomocy")
     assert "brakuje modelu" in text_of(browser.get(url))
 
 
+@embedded_only
 def test_slow_model(app: Flask, browser: Browser, fake_ollama: FakeOllama) -> None:
     app.config["OLLAMA_TIMEOUT"] = 0.3
     fake_ollama.push_reply("za późno", delay=2.0)
@@ -154,7 +156,7 @@ def test_too_long_first_message_keeps_the_text(app: Flask, browser: Browser) -> 
 def test_line_breaks_count_once(app: Flask, browser: Browser) -> None:
     url = browser.start()
     text = "a\r\n" * 1999 + "b"  # 3,999 characters as the browser counts them
-    assert browser.post(f"{url}/messages", {"message": text}).status_code == 302
+    assert browser.send(url, text).status_code == 302
     assert _messages(app)[0].content == "a\n" * 1999 + "b"
 
 

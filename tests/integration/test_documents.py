@@ -44,11 +44,11 @@ def test_draft_uses_structured_output_and_the_catalogue(
 ) -> None:
     url = browser.start("Dostałam nakaz zapłaty", topic="nakaz-zaplaty")
     fake_ollama.push_reply(json.dumps(LETTER, ensure_ascii=False))
-    response = browser.post(f"{url}/document/draft")
+    response = browser.draft(url)
     assert response.status_code == 302
     request = fake_ollama.chat_requests[-1]
     assert request["format"]["properties"]["situation"]["enum"][0] == "sprzeciw-nakaz"
-    assert request["stream"] is False
+    assert request["stream"] is True
     page = text_of(browser.get(url))
     assert "Sprzeciw od nakazu zapłaty</h1>" in page
     assert "art. 505 k.p.c." in page
@@ -71,9 +71,9 @@ def test_bad_model_output_leaves_the_document_alone(
     app: Flask, browser: Browser, fake_ollama: FakeOllama
 ) -> None:
     url = browser.start("Sprawa", topic="rodo")
-    browser.post(f"{url}/document/draft")
+    browser.draft(url)
     fake_ollama.push_reply("to nie jest JSON")
-    browser.post(f"{url}/document/draft")
+    browser.draft(url)
     assert "Model nie przygotował poprawnego pisma" in text_of(browser.get(url))
     assert len(_versions(app)) == 1
 
@@ -81,7 +81,7 @@ def test_bad_model_output_leaves_the_document_alone(
 def test_draft_when_model_is_down(app: Flask, browser: Browser, fake_ollama: FakeOllama) -> None:
     url = browser.start("Sprawa")
     fake_ollama.push_error(500, "out of memory")
-    browser.post(f"{url}/document/draft")
+    browser.draft(url)
     page = text_of(browser.get(url))
     assert "zwrócił błąd, więc pismo nie powstało" in page
     assert "wiadomość jest zapisana" not in page
@@ -90,7 +90,7 @@ def test_draft_when_model_is_down(app: Flask, browser: Browser, fake_ollama: Fak
 
 def test_person_edits_make_new_versions(app: Flask, browser: Browser) -> None:
     url = browser.start("Sprawa")
-    browser.post(f"{url}/document/draft")
+    browser.draft(url)
     edited = "<h1>Moje pismo</h1><p>Zażółć gęślą jaźń</p><script>alert(1)</script>"
     response = browser.post(f"{url}/document", {"html": edited, "base_version": "1"})
     assert response.status_code == 302
@@ -162,7 +162,7 @@ def test_model_citations_get_a_warning(browser: Browser, fake_ollama: FakeOllama
     url = browser.start("Nakaz", topic="nakaz-zaplaty")
     letter = {**LETTER, "paragraphs": ["Na podstawie art. 999 k.p.c. wnoszę o oddalenie."]}
     fake_ollama.push_reply(json.dumps(letter, ensure_ascii=False))
-    browser.post(f"{url}/document/draft")
+    browser.draft(url)
     page = text_of(browser.get(url))
     assert 'id="unlisted-law"' in page and "przepisy spoza naszego sprawdzonego katalogu" in page
     # The note follows the letter, not the moment: it stays after a reload...
@@ -226,7 +226,7 @@ def test_a_draft_sets_the_topic_of_a_free_text_case(
 ) -> None:
     url = browser.start("Dostałam pismo z sądu")
     fake_ollama.push_reply(json.dumps(LETTER, ensure_ascii=False))
-    browser.post(f"{url}/document/draft")
+    browser.draft(url)
     page = text_of(browser.get(url))
     assert "Co mówią przepisy: Nakaz zapłaty lub pozew z sądu" in page
 
@@ -237,7 +237,7 @@ def test_oversized_model_output_is_bad_output_not_a_crash(
     url = browser.start("Sprawa", topic="nakaz-zaplaty")
     flood = {**LETTER, "paragraphs": ["a\n" * 1500] * 12}
     fake_ollama.push_reply(json.dumps(flood))
-    response = browser.post(f"{url}/document/draft")
+    response = browser.draft(url)
     assert response.status_code == 302
     assert "Model nie przygotował poprawnego pisma" in text_of(browser.get(url))
     assert _versions(app) == []

@@ -3,18 +3,33 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import select
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Literal
 
 import httpx
 import ollama
+import pydantic
 import pytest
 from pydantic import BaseModel, Field
 
-from tests.fake_ollama import DEFAULT_REPLY, FakeOllama, sample_from_schema
+from tests.fake_ollama import (
+    DEFAULT_REPLY,
+    TOKEN_TEXT,
+    FakeOllama,
+    sample_from_schema,
+    token_chunks,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 MODEL = "qwen2.5:3b"
 MESSAGES = [
@@ -425,14 +440,22 @@ def test_completed_stream_is_not_an_abort(fake: FakeOllama, client: ollama.Clien
 
 def test_reset_restores_defaults(fake: FakeOllama, client: ollama.Client) -> None:
     """reset() empties the script and the records and restores models/replies."""
+    list(client.chat(model=MODEL, messages=MESSAGES, stream=True))
+    assert fake.max_active_streams == 1
     fake.push_reply("x")
     fake.models.clear()
     fake.default_reply = "inna"
+    fake.default_chunks = ["a", "b"]
+    fake.default_chunk_size = 1
+    fake.default_chunk_delay = 0.5
     client.list()
     fake.reset()
     assert fake.pending_steps() == 0
     assert fake.requests == [] and fake.chat_requests == [] and fake.aborted_streams == 0
+    assert fake.active_streams == 0 and fake.max_active_streams == 0
     assert fake.models == [MODEL]
+    assert fake.default_chunks is None
+    assert (fake.default_chunk_size, fake.default_chunk_delay) == (8, 0.0)
     assert client.chat(model=MODEL, messages=MESSAGES).message.content == DEFAULT_REPLY
 
 
@@ -458,3 +481,435 @@ def test_stop_is_quick_mid_stream_and_refuses_connections() -> None:
     with pytest.raises(RuntimeError):
         _ = fake.url
     fake.stop()  # idempotent
+
+
+def test_abort_after_two_chunks_is_counted(fake: FakeOllama, client: ollama.Client) -> None:
+    """Closing a slow stream after two chunks is counted once, and the stream is no longer active.
+
+    The hang-up is seen while the handler pauses between chunks (it watches the socket, like
+    Go's net/http does), not only when a later write fails.
+    """
+    fake.push_reply("słowo " * 50, chunk_size=4, chunk_delay=0.05)
+    stream = client.chat(model=MODEL, messages=MESSAGES, stream=True)
+    assert [next(stream).done, next(stream).done] == [False, False]
+    assert fake.active_streams == 1
+    stream.close()  # type: ignore[attr-defined]
+
+    assert fake.wait_until(lambda: fake.aborted_streams == 1, timeout=3)
+    assert fake.wait_until(lambda: fake.active_streams == 0)
+    assert fake.max_active_streams == 1
+    time.sleep(0.1)
+    assert fake.aborted_streams == 1  # counted once
+
+
+def test_hang_up_at_a_closed_gate_is_noticed_without_writes(
+    fake: FakeOllama, client: ollama.Client
+) -> None:
+    """A client leaving while the stream waits at a gate is an abort, though nothing is written."""
+    gate = threading.Event()
+    fake.push_reply("aabbcc", chunk_size=2, gate=gate, gate_after=1)
+    stream = client.chat(model=MODEL, messages=MESSAGES, stream=True)
+    assert next(stream).message.content == "aa"
+    stream.close()  # type: ignore[attr-defined]
+
+    assert fake.wait_until(lambda: fake.aborted_streams == 1, timeout=1)
+    assert fake.wait_until(lambda: fake.active_streams == 0)
+    assert not gate.is_set()
+
+
+# --------------------------------------------------------------------------------------------
+# Misbehaving servers: error bodies, lone surrogates, dripping bytes, stalls and gates
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stream", [True, False])
+def test_error_body_is_a_plain_200_json_answer(fake: FakeOllama, stream: bool) -> None:
+    """push_error_body: HTTP 200, JSON, Content-Length (never chunked), body {"error": ...}."""
+    fake.push_error_body("model is overloaded")
+    body = {"model": MODEL, "messages": MESSAGES, "stream": stream}
+    response = httpx.post(f"{fake.url}/api/chat", json=body, timeout=5)
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json; charset=utf-8"
+    assert "transfer-encoding" not in response.headers
+    assert int(response.headers["content-length"]) == len(response.content)
+    assert response.content == b'{"error":"model is overloaded"}'
+    assert fake.pending_steps() == 0
+    assert fake.max_active_streams == 0  # not a stream
+    # The next call is back to normal.
+    assert httpx.post(f"{fake.url}/api/chat", json=body, timeout=5).status_code == 200
+
+
+def test_error_body_through_the_ollama_client(fake: FakeOllama, client: ollama.Client) -> None:
+    """What the real client (ollama 0.6.3) does with a 200 whose body is {"error": ...}.
+
+    * stream=True: the body is read as one NDJSON line and its "error" raises
+      ollama.ResponseError on the first next(), with status_code -1 and error = the message
+      (exactly like a mid-stream error line).
+    * stream=False: a 200 is not checked for "error"; ChatResponse(**{"error": ...}) misses the
+      required "message" field, so chat() itself raises pydantic.ValidationError (a ValueError,
+      *not* a ResponseError). The message is only visible as the validation error's input.
+    """
+    fake.push_error_body("model is overloaded")
+    stream = client.chat(model=MODEL, messages=MESSAGES, stream=True)
+    with pytest.raises(ollama.ResponseError) as info:
+        next(stream)
+    assert (info.value.status_code, info.value.error) == (-1, "model is overloaded")
+
+    fake.push_error_body("model is overloaded")
+    with pytest.raises(pydantic.ValidationError) as invalid:
+        client.chat(model=MODEL, messages=MESSAGES)
+    assert not isinstance(invalid.value, ollama.ResponseError)
+    assert isinstance(invalid.value, ValueError)
+    errors = invalid.value.errors()
+    assert [(e["type"], e["loc"]) for e in errors] == [("missing", ("message",))]
+    assert errors[0]["input"] == {"error": "model is overloaded"}
+
+
+def test_lone_surrogates_are_escaped_and_reach_the_client(
+    fake: FakeOllama, client: ollama.Client
+) -> None:
+    """A lone surrogate is sent as a lowercase \\udxxx escape; the client gets it back in a str."""
+    text = "abc\ud800def\udfff"
+    fake.push_reply(text, chunk_size=4)
+    parts = [p.message.content or "" for p in client.chat(MODEL, MESSAGES, stream=True)]
+    assert parts[:2] == ["abc\ud800", "def\udfff"]
+    assert "".join(parts) == text
+
+    fake.push_reply(text)
+    assert client.chat(model=MODEL, messages=MESSAGES).message.content == text
+
+    fake.push_reply("<\udbff>")
+    body = {"model": MODEL, "messages": MESSAGES, "stream": False}
+    raw = httpx.post(f"{fake.url}/api/chat", json=body, timeout=5).content
+    assert b'"content":"\\u003c\\udbff\\u003e"' in raw
+
+
+def test_byte_delay_drips_one_byte_per_http_chunk(fake: FakeOllama) -> None:
+    """byte_delay: lines arrive byte by byte, slower than the read timeout, which never fires."""
+    fake.push_reply("Zażółć", chunk_size=100, byte_delay=0.001)
+    body = {"model": MODEL, "messages": MESSAGES}
+    timeout = httpx.Timeout(5.0, read=0.1)
+    started = time.monotonic()
+    with httpx.stream("POST", f"{fake.url}/api/chat", json=body, timeout=timeout) as response:
+        assert response.headers["transfer-encoding"] == "chunked"
+        pieces = list(response.iter_raw())
+    elapsed = time.monotonic() - started
+
+    assert {len(piece) for piece in pieces} == {1}  # one byte per HTTP chunk
+    lines = b"".join(pieces).decode("utf-8").splitlines()
+    assert [json.loads(line)["message"]["content"] for line in lines] == ["Zażółć", ""]
+    assert len(lines[-1]) * 0.001 > 0.1  # the final line alone outlasts the read timeout
+    assert elapsed > 0.1
+
+
+def test_byte_delay_through_the_ollama_client(fake: FakeOllama) -> None:
+    """The real client reassembles dripped lines, UTF-8 characters split across chunks."""
+    fake.push_reply("żółw", byte_delay=0.0002)
+    with ollama.Client(host=fake.url, timeout=0.1) as impatient:
+        parts = list(impatient.chat(model=MODEL, messages=MESSAGES, stream=True))
+    assert [p.message.content for p in parts] == ["żółw", ""]
+    assert parts[-1].done is True
+
+
+def test_stall_pauses_the_stream_after_n_chunks(fake: FakeOllama, client: ollama.Client) -> None:
+    """stall_after=2, stall=1.0: two chunks at once, a 1 s gap, then the rest at once.
+
+    The margins are wide so that a loaded machine cannot blur the gap into the others.
+    """
+    fake.push_reply("aabbccdd", chunk_size=2, stall_after=2, stall=1.0)
+    started = time.monotonic()
+    arrivals = [
+        (p.message.content, time.monotonic() - started)
+        for p in client.chat(model=MODEL, messages=MESSAGES, stream=True)
+    ]
+
+    assert [content for content, _ in arrivals] == ["aa", "bb", "cc", "dd", ""]
+    times = [arrival for _, arrival in arrivals]
+    gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+    assert gaps[1] >= 0.9  # between "bb" and "cc"
+    assert max(gaps[0], *gaps[2:]) < 0.6
+    assert arrivals[1][1] < 0.6
+
+    # Not streamed: the whole answer waits. Past the last chunk: held before the done line.
+    fake.push_reply("całość", stall_after=0, stall=0.1)
+    started = time.monotonic()
+    assert client.chat(model=MODEL, messages=MESSAGES).message.content == "całość"
+    assert time.monotonic() - started >= 0.1
+    # A margin wide enough for a loaded machine: the client may read "b" late.
+    fake.push_reply("ab", chunk_size=1, stall_after=99, stall=1.0)
+    parts = client.chat(model=MODEL, messages=MESSAGES, stream=True)
+    assert [next(parts).message.content, next(parts).message.content] == ["a", "b"]
+    started = time.monotonic()
+    assert next(parts).done is True
+    assert time.monotonic() - started >= 0.3
+
+    with pytest.raises(ValueError):
+        fake.push_reply("x", stall_after=-1)
+
+
+def test_gate_holds_the_stream_until_set(fake: FakeOllama, client: ollama.Client) -> None:
+    """gate_after=1: one chunk, then nothing until the test sets the event."""
+    gate = threading.Event()
+    fake.push_reply("aabbcc", chunk_size=2, gate=gate, gate_after=1)
+    stream = client.chat(model=MODEL, messages=MESSAGES, stream=True)
+    assert next(stream).message.content == "aa"
+    rest: list[str] = []
+
+    def read_rest() -> None:
+        for part in stream:
+            rest.append(part.message.content or "")
+
+    reader = threading.Thread(target=read_rest)
+    reader.start()
+    time.sleep(0.1)
+    assert reader.is_alive() and rest == []
+    assert fake.active_streams == 1
+    gate.set()
+    reader.join(timeout=2)
+    assert not reader.is_alive()
+    assert rest == ["bb", "cc", ""]
+    assert fake.wait_until(lambda: fake.active_streams == 0)
+    assert fake.aborted_streams == 0
+
+    # Not streamed: the whole answer waits for the gate.
+    gate = threading.Event()
+    fake.push_reply("całość", gate=gate)
+    answers: list[str] = []
+
+    def ask() -> None:
+        with ollama.Client(host=fake.url, timeout=5) as other:
+            answers.append(other.chat(model=MODEL, messages=MESSAGES).message.content or "")
+
+    asker = threading.Thread(target=ask)
+    asker.start()
+    time.sleep(0.1)
+    assert asker.is_alive() and answers == []
+    gate.set()
+    asker.join(timeout=2)
+    assert answers == ["całość"]
+
+
+def test_active_stream_counters(fake: FakeOllama, client: ollama.Client) -> None:
+    """active_streams/max_active_streams follow concurrent streams; reset() detaches old ones."""
+    gate = threading.Event()
+    fake.push_reply("aabb", chunk_size=2, gate=gate, gate_after=1)
+    fake.push_reply("ccdd", chunk_size=2, gate=gate, gate_after=1)
+    with (
+        ollama.Client(host=fake.url, timeout=5) as first,
+        ollama.Client(host=fake.url, timeout=5) as second,
+    ):
+        one = first.chat(model=MODEL, messages=MESSAGES, stream=True)
+        two = second.chat(model=MODEL, messages=MESSAGES, stream=True)
+        assert next(one).message.content == "aa"
+        assert next(two).message.content == "cc"
+        assert (fake.active_streams, fake.max_active_streams) == (2, 2)
+        gate.set()
+        assert "".join(p.message.content or "" for p in one) == "bb"
+        assert "".join(p.message.content or "" for p in two) == "dd"
+    assert fake.wait_until(lambda: fake.active_streams == 0)
+    assert fake.max_active_streams == 2
+
+    # A stream running across reset() no longer moves the counters (no -1 when it ends).
+    gate = threading.Event()
+    fake.push_reply("aabb", chunk_size=2, gate=gate, gate_after=1)
+    stream = client.chat(model=MODEL, messages=MESSAGES, stream=True)
+    assert next(stream).message.content == "aa"
+    assert fake.active_streams == 1
+    fake.reset()
+    gate.set()
+    assert [p.message.content for p in stream] == ["bb", ""]
+    time.sleep(0.05)
+    assert (fake.active_streams, fake.max_active_streams, fake.aborted_streams) == (0, 0, 0)
+
+
+def test_stop_cuts_stalled_and_gated_streams() -> None:
+    """stop() wakes a long stall and a closed gate at once; that is not a client abort."""
+    fake = FakeOllama().start()
+    gate = threading.Event()
+    fake.push_reply("aabb", chunk_size=2, stall_after=1, stall=30)
+    fake.push_reply("ccdd", chunk_size=2, gate=gate, gate_after=1)
+    with (
+        ollama.Client(host=fake.url, timeout=5) as first,
+        ollama.Client(host=fake.url, timeout=5) as second,
+    ):
+        stalled = first.chat(model=MODEL, messages=MESSAGES, stream=True)
+        assert next(stalled).message.content == "aa"
+        gated = second.chat(model=MODEL, messages=MESSAGES, stream=True)
+        assert next(gated).message.content == "cc"
+        assert fake.active_streams == 2
+
+        started = time.monotonic()
+        fake.stop()
+        assert time.monotonic() - started < 1.0
+        assert fake.wait_until(lambda: fake.active_streams == 0, timeout=1)
+        for stream in (stalled, gated):
+            with pytest.raises(httpx.HTTPError):
+                list(stream)
+    assert fake.aborted_streams == 0
+    assert not gate.is_set()
+
+
+# --------------------------------------------------------------------------------------------
+# Default token replies and the command line
+# --------------------------------------------------------------------------------------------
+
+
+def test_default_chunks_and_delay(fake: FakeOllama, client: ollama.Client) -> None:
+    """default_chunks streams one token per line, default_chunk_delay spaces them out."""
+    tokens = token_chunks(3)
+    assert tokens == ["Masz ", "7 ", "dni "]
+    assert all(t.endswith(" ") and t.strip() for t in token_chunks(40))
+    assert token_chunks(len(TOKEN_TEXT.split()) + 1)[-1] == "Masz "
+
+    fake.default_chunks = tokens
+    fake.default_chunk_delay = 0.05
+    started = time.monotonic()
+    *content, final = client.chat(model=MODEL, messages=MESSAGES, stream=True)
+    assert [p.message.content for p in content] == tokens
+    assert final.eval_count == 3
+    assert time.monotonic() - started >= 0.15  # three gaps: two between tokens, one before done
+    response = client.chat(model=MODEL, messages=MESSAGES)
+    assert (response.message.content, response.eval_count) == ("Masz 7 dni ", 3)
+    # A "format" request still gets the structured reply.
+    fake.default_chunk_delay = 0.0
+    assert json.loads(client.chat(MODEL, MESSAGES, format="json").message.content or "")
+
+    fake.default_chunks = None
+    fake.default_chunk_size = 100
+    parts = [p.message.content for p in client.chat(MODEL, MESSAGES, stream=True)]
+    assert parts == [DEFAULT_REPLY, ""]
+
+
+def test_command_line_serves_token_replies() -> None:
+    """`python -m tests.fake_ollama` prints one READY line, streams N tokens, stops on SIGTERM."""
+    command = [
+        sys.executable,
+        "-m",
+        "tests.fake_ollama",
+        "--port",
+        "0",
+        "--reply-tokens",
+        "200",
+        "--token-delay",
+        "0.0",
+    ]
+    # Without PYTHONUNBUFFERED stdout is a block-buffered pipe: READY must be flushed by hand.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    process = subprocess.Popen(
+        command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    try:
+        ready, _, _ = select.select([process.stdout], [], [], 10)
+        assert ready, "no READY line within 10 s"
+        line = process.stdout.readline()
+        assert re.fullmatch(r"READY http://127\.0\.0\.1:\d+\n", line), line
+        url = line.split()[1]
+        with ollama.Client(host=url, timeout=5) as remote:
+            *content, final = remote.chat(model=MODEL, messages=MESSAGES, stream=True)
+        assert len(content) == 200
+        assert [p.message.content for p in content] == token_chunks(200)
+        assert final.done is True and final.eval_count == 200
+    finally:
+        process.terminate()
+        try:
+            out, err = process.communicate(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            out, err = process.communicate()
+    assert process.returncode == 0, err
+    assert out == ""  # nothing after the READY line
+
+
+# --------------------------------------------------------------------------------------------
+# Benchmark aids: timestamped tokens, the fixed clock, per-request directives
+# --------------------------------------------------------------------------------------------
+
+
+def test_timestamp_tokens_carry_their_emission_time(
+    fake: FakeOllama, client: ollama.Client
+) -> None:
+    """default_timestamps: each streamed chunk is "t<time.time()> ", taken as it is written."""
+    fake.default_chunks = token_chunks(5)
+    fake.default_timestamps = True
+    fake.default_chunk_delay = 0.02
+    stamps = []
+    for part in client.chat(model=MODEL, messages=MESSAGES, stream=True):
+        arrived = time.time()
+        if part.done:
+            assert part.eval_count == 5
+            break
+        content = part.message.content or ""
+        assert re.fullmatch(r"t\d+\.\d{6} ", content), content
+        stamp = float(content[1:])
+        assert 0 <= arrived - stamp < 1.0
+        stamps.append(stamp)
+    assert len(stamps) == 5
+    assert all(later - earlier >= 0.015 for earlier, later in zip(stamps, stamps[1:], strict=False))
+    # Not streamed: the words themselves.
+    assert client.chat(model=MODEL, messages=MESSAGES).message.content == "".join(token_chunks(5))
+
+
+def test_fixed_clock_does_not_let_lag_pile_up(fake: FakeOllama, client: ollama.Client) -> None:
+    """default_fixed_clock: chunk i is due at t0 + i x delay, never earlier."""
+    fake.default_chunks = token_chunks(20)
+    fake.default_chunk_delay = 0.01
+    fake.default_fixed_clock = True
+    fake.default_timestamps = True
+    parts = [p.message.content or "" for p in client.chat(MODEL, MESSAGES, stream=True)]
+    stamps = [float(part[1:]) for part in parts if part]
+    assert len(stamps) == 20
+    # On the fixed clock every chunk is due at a multiple of the delay after the first one.
+    for index, stamp in enumerate(stamps):
+        assert stamp - stamps[0] >= index * 0.01 - 0.002
+
+
+def test_directives_override_the_default_reply_per_request(
+    fake: FakeOllama, client: ollama.Client
+) -> None:
+    """fake.directives: "[[fake tokens=N delay=S ts=1 clock=fixed]]" in the last user message."""
+    fake.default_chunks = token_chunks(50)
+    asking = [*MESSAGES[:1], {"role": "user", "content": "Pytanie [[fake tokens=3 ts=1]]"}]
+    # Off by default: the directive is just text.
+    parts = [p.message.content for p in client.chat(MODEL, asking, stream=True)]
+    assert len(parts) == 51
+
+    fake.directives = True
+    parts = [p.message.content or "" for p in client.chat(MODEL, asking, stream=True)]
+    assert len(parts) == 4 and all(re.fullmatch(r"t\d+\.\d{6} ", p) for p in parts[:3])
+    # Only the last user message counts; without a directive the defaults apply.
+    later = [*asking, {"role": "assistant", "content": "x"}, {"role": "user", "content": "Dalej"}]
+    assert len(list(client.chat(MODEL, later, stream=True))) == 51
+    slow = [{"role": "user", "content": "[[fake tokens=4 delay=0.05 clock=fixed ts=0]]"}]
+    started = time.monotonic()
+    parts = [p.message.content for p in client.chat(MODEL, slow, stream=True)]
+    assert parts == [*token_chunks(4), ""]
+    assert time.monotonic() - started >= 4 * 0.05 - 0.01
+    assert client.chat(MODEL, slow).message.content == "".join(token_chunks(4))
+
+    fake.reset()
+    assert fake.directives is False and fake.default_timestamps is False
+
+
+def test_command_line_benchmark_options() -> None:
+    """--timestamp-tokens, --fixed-clock and --directives reach the served replies."""
+    command = [sys.executable, "-m", "tests.fake_ollama", "--port", "0", "--reply-tokens", "3"]
+    command += ["--token-delay", "0.01", "--timestamp-tokens", "--fixed-clock", "--directives"]
+    process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    try:
+        ready, _, _ = select.select([process.stdout], [], [], 10)
+        assert ready, "no READY line within 10 s"
+        url = process.stdout.readline().split()[1]
+        with ollama.Client(host=url, timeout=5) as remote:
+            parts = [p.message.content or "" for p in remote.chat(MODEL, MESSAGES, stream=True)]
+            assert len(parts) == 4
+            assert all(re.fullmatch(r"t\d+\.\d{6} ", p) for p in parts[:3])
+            asking = [{"role": "user", "content": "[[fake tokens=2 ts=0]]"}]
+            parts = [p.message.content for p in remote.chat(MODEL, asking, stream=True)]
+            assert parts == [*token_chunks(2), ""]
+    finally:
+        process.terminate()
+        process.wait(timeout=5)
+    assert process.returncode == 0

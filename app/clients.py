@@ -1,0 +1,58 @@
+"""One Redis client, one Ollama client and one chunk bus per process, made on first use.
+
+Each holds a connection pool; building one per call would open a connection per call. They
+live in ``app.extensions`` so every app (a test may build several) has its own.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import ollama
+from flask import Flask, current_app
+from redis import Redis
+
+from app.services import llm
+from app.services.bus import Bus, MemoryBus, RedisBus
+
+_lock = threading.RLock()
+
+
+def _app(app: Flask | None) -> Flask:
+    return app or current_app._get_current_object()  # type: ignore[attr-defined]
+
+
+def _once(app: Flask, name: str, build: Any) -> Any:
+    key = f"mikroporada.{name}"
+    if key not in app.extensions:
+        with _lock:
+            if key not in app.extensions:
+                app.extensions[key] = build()
+    return app.extensions[key]
+
+
+def redis_client(app: Flask | None = None) -> Redis:
+    """The process's Redis client (REDIS_URL must be set)."""
+    app = _app(app)
+    return _once(
+        app,
+        "redis",
+        lambda: Redis.from_url(
+            app.config["REDIS_URL"], socket_connect_timeout=3, health_check_interval=30
+        ),
+    )
+
+
+def ollama_client(app: Flask | None = None) -> ollama.Client:
+    """The process's Ollama client."""
+    app = _app(app)
+    return _once(app, "ollama", lambda: llm.make_client(llm.LLMSettings.from_config(app.config)))
+
+
+def bus(app: Flask | None = None) -> Bus:
+    """Redis streams when REDIS_URL is set, else the in-process bus."""
+    app = _app(app)
+    if app.config["REDIS_URL"]:
+        return _once(app, "bus", lambda: RedisBus(redis_client(app)))
+    return _once(app, "bus", MemoryBus)

@@ -1,0 +1,82 @@
+"""Polish wording for the stable codes that services and actions use (one place, for pages,
+fragments and the chat socket)."""
+
+from __future__ import annotations
+
+from app import messages
+from app.models import Message, MessageKind, MessageStatus
+from app.services.conversations import MAX_MESSAGE_CHARS
+
+ACTION_ERRORS = {
+    "not_found": messages.NOT_FOUND,
+    "message_empty": messages.MESSAGE_EMPTY,
+    "message_too_long": messages.MESSAGE_TOO_LONG.format(limit=MAX_MESSAGE_CHARS),
+    "busy": messages.TURN_BUSY,
+    "queue_full": messages.QUEUE_FULL,
+    "needs_chat": messages.DRAFT_NEEDS_CHAT,
+    "nothing_to_retry": messages.NOTHING_TO_RETRY,
+    "rate_limited": messages.RATE_LIMITED,
+    "csrf": messages.CSRF_FAILED,
+    "bad_request": messages.BAD_REQUEST,
+}
+CHAT_FAILURES = {
+    "unavailable": messages.LLM_UNAVAILABLE,
+    "timeout": messages.LLM_TIMEOUT,
+    "model_missing": messages.LLM_MODEL_MISSING,
+    "failed": messages.LLM_FAILED,
+    "lost": messages.LLM_LOST,
+    "queue_down": messages.LLM_QUEUE_DOWN,
+}
+CHAT_CUTS = {
+    "length": messages.REPLY_CUT_LENGTH,
+    "stalled": messages.REPLY_STALLED,
+    "deadline": messages.REPLY_DEADLINE,
+    "timeout": messages.REPLY_STALLED,
+}
+DRAFT_FAILURES = {
+    "unavailable": messages.DRAFT_UNAVAILABLE,
+    "timeout": messages.DRAFT_TIMEOUT,
+    "stalled": messages.DRAFT_TIMEOUT,
+    "deadline": messages.DRAFT_TIMEOUT,
+    "model_missing": messages.DRAFT_MODEL_MISSING,
+    "failed": messages.DRAFT_FAILED,
+    "bad_output": messages.DRAFT_BAD_OUTPUT,
+    "length": messages.DRAFT_BAD_OUTPUT,
+    "stale": messages.DRAFT_STALE,
+    "lost": messages.LLM_LOST,
+    "queue_down": messages.LLM_QUEUE_DOWN,
+}
+
+
+def action_error(code: str) -> str:
+    """What to tell the person when an action was refused."""
+    return ACTION_ERRORS.get(code, messages.BAD_REQUEST)
+
+
+def reply_note(message: Message) -> str | None:
+    """The sentence shown under a finished reply that did not end normally (None if it did)."""
+    if message.kind == MessageKind.DRAFT:
+        if message.status == MessageStatus.COMPLETE:
+            return messages.DRAFT_READY
+        if message.status == MessageStatus.INTERRUPTED:
+            return messages.DRAFT_STOPPED
+        return DRAFT_FAILURES.get(message.error_code or "", messages.DRAFT_FAILED)
+    if message.status == MessageStatus.ERROR:
+        return CHAT_FAILURES.get(message.error_code or "", messages.LLM_FAILED)
+    if message.status == MessageStatus.INTERRUPTED:
+        return messages.REPLY_STOPPED
+    if message.status == MessageStatus.PARTIAL:
+        return CHAT_CUTS.get(message.error_code or "", messages.REPLY_BROKE_OFF)
+    return None
+
+
+def writing_note(message: Message) -> str:
+    """What a turn says while the model writes it."""
+    return messages.DRAFT_WORKING if message.kind == MessageKind.DRAFT else messages.REPLY_WRITING
+
+
+def waiting_note(message: Message, ahead: int) -> str:
+    """What an unfinished turn says while it waits for the model or is written."""
+    if message.status == MessageStatus.PENDING:
+        return messages.REPLY_QUEUED.format(ahead=ahead) if ahead else messages.REPLY_WAITING
+    return writing_note(message)
