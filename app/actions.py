@@ -11,14 +11,17 @@ from __future__ import annotations
 from flask import current_app
 
 from app import clients
-from app.models import Conversation, Message
-from app.services import conversations, generation
-from app.tasks import enqueue_turn
+from app.models import Conversation, DocumentVersion, Message, Render
+from app.services import conversations, documents, generation
+from app.services.sanitize import SanitizeError
+from app.tasks import enqueue_turn, queue_render
 
 
 class ActionError(Exception):
     """An action that could not be done; ``code`` is stable (not_found, message_empty,
-    message_too_long, busy, queue_full, needs_chat, nothing_to_retry)."""
+    message_too_long, busy, queue_full, needs_chat, nothing_to_retry, document_missing,
+    document_stale, document_too_large, document_too_complex, document_too_deep,
+    document_empty)."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
@@ -73,3 +76,19 @@ def release_lost(conversation: Conversation) -> None:
 def stop(conversation: Conversation) -> Message | None:
     """Stop the conversation's turn; None when nothing was being generated."""
     return generation.stop(conversation, clients.bus())
+
+
+def save_letter(conversation: Conversation, text: str, base_number: int) -> DocumentVersion | None:
+    """Save the person's edit as a new version; None when it changes nothing."""
+    try:
+        return documents.save_edit(conversation, text, base_number)
+    except (SanitizeError, documents.StaleVersionError) as exc:
+        raise ActionError(exc.code) from exc
+
+
+def render_current(conversation: Conversation) -> Render:
+    """The PDF render of the letter's current version (an existing one is reused)."""
+    current = conversation.document.current if conversation.document else None
+    if current is None:
+        raise ActionError("document_missing")
+    return queue_render(current)

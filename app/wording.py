@@ -6,6 +6,7 @@ from __future__ import annotations
 from app import messages
 from app.models import Message, MessageKind, MessageStatus
 from app.services.conversations import MAX_MESSAGE_CHARS
+from app.services.sanitize import MAX_INPUT_CHARS
 
 ACTION_ERRORS = {
     "not_found": messages.NOT_FOUND,
@@ -18,6 +19,12 @@ ACTION_ERRORS = {
     "rate_limited": messages.RATE_LIMITED,
     "csrf": messages.CSRF_FAILED,
     "bad_request": messages.BAD_REQUEST,
+    "document_missing": messages.DOCUMENT_MISSING,
+    "document_stale": messages.DOCUMENT_STALE,
+    "document_too_large": messages.DOCUMENT_TOO_LARGE.format(limit=MAX_INPUT_CHARS),
+    "document_too_complex": messages.DOCUMENT_TOO_COMPLEX,
+    "document_too_deep": messages.DOCUMENT_TOO_DEEP,
+    "document_empty": messages.DOCUMENT_EMPTY,
 }
 CHAT_FAILURES = {
     "unavailable": messages.LLM_UNAVAILABLE,

@@ -148,12 +148,9 @@ def pdf_worker(
         yield None
         return
     env = {
-        **os.environ,
-        "DATABASE_URL": migrated["SQLALCHEMY_DATABASE_URI"],
-        "REDIS_URL": migrated["REDIS_URL"],
+        **_worker_env(migrated),
         "RQ_QUEUE": migrated["RQ_QUEUE"],
         "STORAGE_DIR": migrated["STORAGE_DIR"],
-        "SECRET_KEY": "worker-secret-key-that-is-long-enough-0123456789",
         "PDF_JOB_TIMEOUT": "60",
     }
     yield from _worker_process([], env, migrated, migrated["RQ_QUEUE"], tmp_path_factory)
@@ -168,17 +165,24 @@ def llm_worker(
         yield None
         return
     env = {
-        **os.environ,
-        "DATABASE_URL": migrated["SQLALCHEMY_DATABASE_URI"],
-        "REDIS_URL": migrated["REDIS_URL"],
+        **_worker_env(migrated),
         "RQ_LLM_QUEUE": migrated["RQ_LLM_QUEUE"],
         "OLLAMA_HOST": fake_ollama.url,
-        "SECRET_KEY": "worker-secret-key-that-is-long-enough-0123456789",
         **{name: str(value) for name, value in GENERATION_LIMITS.items()},
     }
     yield from _worker_process(
         ["llm", "--threads", "4"], env, migrated, migrated["RQ_LLM_QUEUE"], tmp_path_factory
     )
+
+
+def _worker_env(migrated: dict[str, Any]) -> dict[str, str]:
+    """What every worker process needs: the test database and Redis."""
+    return {
+        **os.environ,
+        "DATABASE_URL": migrated["SQLALCHEMY_DATABASE_URI"],
+        "REDIS_URL": migrated["REDIS_URL"],
+        "SECRET_KEY": "worker-secret-key-that-is-long-enough-0123456789",
+    }
 
 
 def _worker_process(

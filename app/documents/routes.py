@@ -1,4 +1,4 @@
-"""Document routes: thin adapters over app.services.documents."""
+"""Document routes: thin adapters over app.actions."""
 
 from __future__ import annotations
 
@@ -12,9 +12,6 @@ from app.conversations.page import render_page
 from app.documents import bp
 from app.extensions import limiter
 from app.renders.routes import status_redirect
-from app.services import documents
-from app.services.sanitize import SanitizeError
-from app.tasks import queue_render
 
 
 def _back(public_id: str) -> Response:
@@ -49,9 +46,10 @@ def save(public_id: str) -> Response | tuple[str, int]:
     except ValueError:
         base = -1
     try:
-        version = documents.save_edit(conversation, text, base)
-    except (SanitizeError, documents.StaleVersionError) as exc:
-        return render_page(conversation, status=422, document_text=text, document_error=str(exc))
+        version = actions.save_letter(conversation, text, base)
+    except actions.ActionError as exc:
+        error = wording.action_error(exc.code)
+        return render_page(conversation, status=422, document_text=text, document_error=error)
     if version is None:
         flash(messages.DOCUMENT_UNCHANGED, "document:info")
     else:
@@ -59,7 +57,7 @@ def save(public_id: str) -> Response | tuple[str, int]:
     if request.form.get("then") == "pdf":
         try:
             with limiter.shared_limit(limits.render_limit, scope=limits.RENDER_SCOPE):
-                render = queue_render(version or conversation.document.current)
+                render = actions.render_current(conversation)
         except RateLimitExceeded:
             flash(messages.RATE_LIMITED, "document:error")
         else:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
-from app import limits, messages
+from app import actions, limits, wording
 from app.access import owned_conversation
 from app.extensions import limiter
 from app.models import Render, RenderStatus
 from app.renders import bp
 from app.services import renders, storage
-from app.tasks import queue_render, render_deadline
+from app.tasks import render_deadline
 
 
 def _owned_render(public_id: str, render_id: str) -> Render:
@@ -30,12 +30,12 @@ def status_redirect(public_id: str, render: Render) -> Response:
 @limiter.shared_limit(limits.render_limit, scope=limits.RENDER_SCOPE)
 def create(public_id: str) -> Response:
     """Queue a PDF of the current version and go to its status page."""
-    conversation = owned_conversation(public_id)
-    current = conversation.document.current if conversation.document else None
-    if current is None:
-        flash(messages.DOCUMENT_MISSING, "document:error")
+    try:
+        render = actions.render_current(owned_conversation(public_id))
+    except actions.ActionError as exc:
+        flash(wording.action_error(exc.code), "document:error")
         return redirect(url_for("conversations.show", public_id=public_id, _anchor="pismo"))
-    return status_redirect(public_id, queue_render(current))
+    return status_redirect(public_id, render)
 
 
 @bp.get("/<render_id>")

@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from app import messages
 from app.extensions import db
 from app.legal import get_topic, topic_of
 from app.models import Conversation, Document, DocumentVersion, VersionAuthor
@@ -23,7 +22,9 @@ SAVE_ATTEMPTS = 3
 
 
 class StaleVersionError(Exception):
-    """The person edited an older version than the current one."""
+    """The person edited an older version than the current one (code document_stale)."""
+
+    code = "document_stale"
 
 
 def paragraphs_from_text(text: str) -> str:
@@ -108,7 +109,7 @@ def add_version(
         except IntegrityError:
             db.session.rollback()
             db.session.refresh(conversation)
-    raise StaleVersionError(messages.DOCUMENT_STALE)
+    raise StaleVersionError
 
 
 def save_edit(conversation: Conversation, text: str, base_number: int) -> DocumentVersion | None:
@@ -121,14 +122,14 @@ def save_edit(conversation: Conversation, text: str, base_number: int) -> Docume
     clean = sanitize_letter(paragraphs_from_text(text))
     current = conversation.document.current if conversation.document else None
     if (current.number if current else 0) != base_number:
-        raise StaleVersionError(messages.DOCUMENT_STALE)
+        raise StaleVersionError
     if current is not None and current.html == clean:
         return None
     try:
         return _store(conversation, clean, VersionAuthor.PERSON)
     except IntegrityError as exc:
         db.session.rollback()
-        raise StaleVersionError(messages.DOCUMENT_STALE) from exc
+        raise StaleVersionError from exc
 
 
 def draft_request(

@@ -8,8 +8,6 @@ from html.parser import HTMLParser
 
 import nh3
 
-from app import messages
-
 MAX_INPUT_CHARS = 100_000
 MAX_DEPTH = 16
 MAX_ELEMENTS = 5_000
@@ -36,7 +34,12 @@ START_TAG = re.compile(r"<[A-Za-z]")
 
 
 class SanitizeError(ValueError):
-    """The HTML cannot be accepted; ``str(error)`` is a Polish message for the user."""
+    """The HTML cannot be accepted; ``code`` says why (document_too_large,
+    document_too_complex, document_too_deep, document_empty)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 def _clamp_span(tag: str, attribute: str, value: str) -> str | None:
@@ -84,10 +87,10 @@ class _ShapeCounter(HTMLParser):
 def sanitize_letter(html: str) -> str:
     """Return the letter HTML reduced to the allow-list, or raise SanitizeError."""
     if len(html) > MAX_INPUT_CHARS:
-        raise SanitizeError(messages.DOCUMENT_TOO_LARGE.format(limit=MAX_INPUT_CHARS))
+        raise SanitizeError("document_too_large")
     # Counted before parsing: deeply nested lists cost the HTML parser quadratic time.
     if len(START_TAG.findall(html)) > MAX_ELEMENTS:
-        raise SanitizeError(messages.DOCUMENT_TOO_COMPLEX)
+        raise SanitizeError("document_too_complex")
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -103,12 +106,12 @@ def sanitize_letter(html: str) -> str:
     shape.feed(cleaned)
     shape.close()
     if shape.max_depth > MAX_DEPTH:
-        raise SanitizeError(messages.DOCUMENT_TOO_DEEP)
+        raise SanitizeError("document_too_deep")
     too_many = shape.elements > MAX_ELEMENTS or shape.rows > MAX_TABLE_ROWS
     if too_many or shape.max_cells > MAX_ROW_CELLS:
-        raise SanitizeError(messages.DOCUMENT_TOO_COMPLEX)
+        raise SanitizeError("document_too_complex")
     if not _has_text(cleaned):
-        raise SanitizeError(messages.DOCUMENT_EMPTY)
+        raise SanitizeError("document_empty")
     return cleaned
 
 

@@ -15,11 +15,11 @@
 
   document.addEventListener("htmx:wsOpen", function () {
     socketOpen = true;
-    document.documentElement.classList.add("live");
+    document.documentElement.classList.add("socket-open");
   });
   document.addEventListener("htmx:wsClose", function () {
     socketOpen = false;
-    document.documentElement.classList.remove("live");
+    document.documentElement.classList.remove("socket-open");
   });
 
   // Socket down: cancel the socket send, and the browser posts the form the plain way.
