@@ -251,19 +251,31 @@ def run(message_id: int, ctx: RunContext) -> None:
         last_check[0] = now
         return ctx.bus.stop_requested(message_id)
 
-    result = llm.stream_chat(
-        ctx.client,
-        ctx.settings,
-        history,
-        on_text=lambda text: ctx.bus.publish(key, channels.TOKEN, text),
-        should_stop=should_stop,
-        response_format=response_format,
-        started=time.monotonic() - max(0.0, queued_for),
-    )
+    try:
+        result = llm.stream_chat(
+            ctx.client,
+            ctx.settings,
+            history,
+            on_text=lambda text: ctx.bus.publish(key, channels.TOKEN, text),
+            should_stop=should_stop,
+            response_format=response_format,
+            started=time.monotonic() - max(0.0, queued_for),
+        )
+    except BaseException:
+        # Anything unforeseen (the bus down, the job's own timeout): the row must not stay
+        # "streaming"; the exception still reaches the queue, which records the failure.
+        db.session.rollback()
+        _finish_row(message_id, MessageStatus.ERROR, error_code="failed")
+        raise
     status, error_code, html = _outcome(result)
-    if message.kind == MessageKind.DRAFT and status == MessageStatus.COMPLETE:
-        status, error_code = _store_draft(conversation, result.content, ctx.today)
+    if message.kind == MessageKind.DRAFT:
+        # A letter is whole or useless: a cut-short draft is a failed one, and its JSON is
+        # never shown as a chat reply.
         html = None
+        if status == MessageStatus.PARTIAL:
+            status = MessageStatus.ERROR
+        elif status == MessageStatus.COMPLETE:
+            status, error_code = _store_draft(conversation, result.content, ctx.today)
     _finish_row(
         message_id,
         status,
