@@ -25,14 +25,16 @@ from types import FrameType
 from flask import Flask
 from redis import Redis
 from rq import Queue, SimpleWorker, Worker
+from rq.exceptions import StopRequested
 from rq.timeouts import TimerDeathPenalty
 
 from app import clients, create_app
 from app.extensions import db
 from app.services import pdf
 
-# An idle model worker looks for a stop request this often (RQ blocks ttl - 15 s on Redis).
 LLM_WORKER_TTL = 20
+# An idle model worker looks for a stop request this often (seconds).
+STOP_POLL_S = 2
 
 
 class PdfWorker(Worker):
@@ -55,6 +57,20 @@ class ThreadWorker(SimpleWorker):
 
     def _install_signal_handlers(self) -> None:
         """Signals can only be handled by the main thread, which stops every worker."""
+
+    def dequeue_job_and_maintain_ttl(self, timeout, max_idle_time=None):  # type: ignore[no-untyped-def]
+        """Wait for a job in short slices, so a stop request is seen within seconds.
+
+        RQ looks at the stop flag only between jobs; an idle worker would otherwise sit in
+        one long blocking wait and ignore SIGTERM.
+        """
+        if timeout is None:  # burst mode: one look, no waiting
+            return super().dequeue_job_and_maintain_ttl(timeout, max_idle_time)
+        while not self._stop_requested:
+            found = super().dequeue_job_and_maintain_ttl(timeout, max_idle_time=STOP_POLL_S)
+            if found is not None:
+                return found
+        raise StopRequested
 
 
 def run_pdf_worker(app: Flask, burst: bool) -> None:

@@ -109,6 +109,15 @@ def migrated(backend_config: dict[str, Any], fake_ollama: FakeOllama) -> dict[st
         downgrade(revision="base")
         upgrade()
         db.engine.dispose()
+    if backend_config["REDIS_URL"]:
+        # Message ids start again at 1 with the new tables: drop the streams and stop flags
+        # that an earlier run left under the same ids.
+        from redis import Redis
+
+        redis = Redis.from_url(backend_config["REDIS_URL"])
+        for key in redis.scan_iter("mikroporada:*"):
+            redis.delete(key)
+        redis.close()
     return backend_config
 
 

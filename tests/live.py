@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import json
 import re
@@ -115,7 +116,8 @@ class Person:
         """Close every socket this person opened that is still open."""
         for socket in self.sockets:
             if socket.client.connected:
-                socket.close()
+                with contextlib.suppress(simple_websocket.ConnectionClosed, OSError):
+                    socket.close()
 
 
 class Socket:

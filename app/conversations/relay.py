@@ -37,6 +37,7 @@ class Relay:
         self.conversation_key = channels.conversation_key(conversation.id)
         self.conversation_cursor = channels.START
         self.shown: set[int] = set()
+        self.placeholder = False
         self.following: dict[int, str] = {}  # message id -> cursor in its stream
         self.waiting: set[int] = set()  # followed replies with no chunk yet
         self.drafted: dict[int, int] = {}  # draft message id -> characters so far
@@ -54,6 +55,7 @@ class Relay:
         self.conversation_cursor = self.bus.last_id(self.conversation_key)
         conversation = self._reload()
         self.shown = {message.id for message in conversation.messages}
+        self.placeholder = not self.shown  # the empty chat's greeting, removed by the first turn
         self.following, self.waiting, self.drafted = {}, set(), {}
         for message in conversation.messages:
             if message.status in IN_FLIGHT:
@@ -142,8 +144,10 @@ class Relay:
                 render_fragment("conversations/_message.html", conversation, message=message)
             )
         appended = '<ol id="messages" hx-swap-oob="beforeend">' + "".join(items) + "</ol>"
-        placeholder = '<li id="m0" hx-swap-oob="delete"></li>'
-        return placeholder + appended + self._controls()
+        if self.placeholder:
+            self.placeholder = False
+            appended = '<li id="m0" hx-swap-oob="delete"></li>' + appended
+        return appended + self._controls()
 
     def _text(self, message_id: int, text: str) -> str:
         if message_id in self.drafted:

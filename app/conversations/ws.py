@@ -19,7 +19,6 @@ from simple_websocket import ConnectionClosed
 
 from app import actions, clients, limits, wording
 from app.conversations import bp
-from app.conversations.page import render_fragment
 from app.conversations.relay import Relay
 from app.extensions import db, limiter, sock
 from app.models import Conversation
@@ -103,7 +102,9 @@ def handle_frame(conversation: Conversation, raw: str | bytes) -> str:
     try:
         if action == "send" and isinstance(message, str):
             actions.send_message(conversation, message)
-            return _sent(conversation)
+            # The cleared error line tells the page to empty the text box; the relay
+            # shows the message itself.
+            return _error_cleared(action)
         if action == "stop":
             actions.stop(conversation)
         elif action == "retry":
@@ -132,9 +133,3 @@ def _error(code: str, action: object) -> str:
 def _error_cleared(action: object) -> str:
     target = ERROR_TARGETS.get(action if isinstance(action, str) else "", "composer-error")
     return f'<p id="{target}" class="field-error" role="alert" hx-swap-oob="true"></p>'
-
-
-def _sent(conversation: Conversation) -> str:
-    """After an accepted message: an empty composer (the relay shows the message itself)."""
-    box = render_fragment("conversations/_composer_text.html", conversation, oob=True)
-    return box + _error_cleared("send")
