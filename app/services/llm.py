@@ -189,18 +189,27 @@ def stream_chat(
                 result.ending = "stopped"
                 break
             try:
-                kind, payload = inbox.get(timeout=min(TICK_S, deadline_at - now))
+                items = [inbox.get(timeout=min(TICK_S, deadline_at - now))]
             except queue.Empty:
                 continue
-            if kind == "end":
-                break
-            if kind == "error":
-                error = classify(payload)
-                result.ending, result.detail = error.code, error.detail
-                break
-            last_chunk = time.monotonic()
-            _take(result, payload, on_text, began, last_chunk)
-            if payload.done:
+            # Chunks that queued up meanwhile go out together: one publish, not one each.
+            items.extend(_drain(inbox))
+            finished, fresh = False, []
+            for kind, payload in items:
+                if kind == "error":
+                    error = classify(payload)
+                    result.ending, result.detail = error.code, error.detail
+                if kind != "chunk":
+                    finished = True
+                    break
+                last_chunk = time.monotonic()
+                fresh.append(_take(result, payload, began, last_chunk))
+                if payload.done:
+                    finished = True
+                    break
+            if any(fresh):
+                on_text("".join(fresh))
+            if finished:
                 break
     finally:
         quit_.set()
@@ -211,23 +220,27 @@ def stream_chat(
     return result
 
 
-def _take(
-    result: StreamResult,
-    part: Any,
-    on_text: Callable[[str], None],
-    began: float,
-    now: float,
-) -> None:
-    """Fold one chunk into the result."""
+def _drain(inbox: queue.Queue[tuple[str, Any]], limit: int = 256) -> list[tuple[str, Any]]:
+    """Whatever the reader has queued already, without waiting."""
+    items = []
+    while len(items) < limit:
+        try:
+            items.append(inbox.get_nowait())
+        except queue.Empty:
+            break
+    return items
+
+
+def _take(result: StreamResult, part: Any, began: float, now: float) -> str:
+    """Fold one chunk into the result; return its text."""
     result.chunks += 1
     text = clean_text((part.message.content if part.message else "") or "")
     if text:
         if result.ttft_ms is None:
             result.ttft_ms = int((now - began) * 1000)
         result.parts.append(text)
-        on_text(text)
     if not part.done:
-        return
+        return text
     result.ending = "length" if part.done_reason == "length" else "stop"
     result.model = part.model or result.model
     result.prompt_tokens = part.prompt_eval_count
@@ -237,3 +250,4 @@ def _take(
     result.total_ms = _ms(part.total_duration)
     if part.eval_count and part.eval_duration:
         result.tokens_per_s = round(part.eval_count / (part.eval_duration / 1e9), 2)
+    return text

@@ -51,7 +51,8 @@ def test_streams_every_chunk_in_order_with_counters(fake_ollama: FakeOllama) -> 
     fake_ollama.push_reply("Masz 7 dni na odwołanie.", chunk_size=3)
     result, pieces = _stream(_settings(fake_ollama.url))
     assert "".join(pieces) == result.content == "Masz 7 dni na odwołanie."
-    assert pieces[:2] == ["Mas", "z 7"] and len(pieces) == 8
+    # Chunks that queue up while one is handled go out together, in order.
+    assert 1 <= len(pieces) <= 8 and result.chunks == 9
     assert result.ending == "stop"
     assert result.completion_tokens and result.tokens_per_s and result.ttft_ms is not None
     sent = fake_ollama.chat_requests[-1]
