@@ -39,7 +39,12 @@ def redis_client(app: Flask | None = None) -> Redis:
         app,
         "redis",
         lambda: Redis.from_url(
-            app.config["REDIS_URL"], socket_connect_timeout=3, health_check_interval=30
+            app.config["REDIS_URL"],
+            socket_connect_timeout=3,
+            health_check_interval=30,
+            # Every open chat socket waits for chunks on a connection of its own; redis-py's
+            # default of 100 would fail the 101st with MaxConnectionsError.
+            max_connections=int(app.config["REDIS_MAX_CONNECTIONS"]),
         ),
     )
 

@@ -60,6 +60,7 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", "").strip() or sqlite_default,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
+        "REDIS_MAX_CONNECTIONS": _env_number("REDIS_MAX_CONNECTIONS", 5000),
         "RQ_QUEUE": os.environ.get("RQ_QUEUE", "pdf").strip() or "pdf",
         "RQ_LLM_QUEUE": os.environ.get("RQ_LLM_QUEUE", "llm").strip() or "llm",
         "OLLAMA_HOST": os.environ.get("OLLAMA_HOST", "").strip() or DEFAULT_OLLAMA_HOST,

@@ -54,4 +54,10 @@ def render_page(conversation: Conversation, *, status: int = 200, **typed: Any) 
 
 def render_fragment(name: str, conversation: Conversation, **extra: Any) -> str:
     """One fragment of the page (``conversations/_turn_state.html``...) with the page's context."""
-    return render_template(name, **page_context(conversation), **extra)
+    return render_fragments((name,), conversation, **extra)
+
+
+def render_fragments(names: tuple[str, ...], conversation: Conversation, **extra: Any) -> str:
+    """Several fragments from one page context (built once: it costs queries)."""
+    context = {**page_context(conversation), **extra}
+    return "".join(render_template(name, **context) for name in names)

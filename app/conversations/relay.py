@@ -13,7 +13,7 @@ import time
 from html import escape
 
 from app import wording
-from app.conversations.page import render_fragment
+from app.conversations.page import render_fragment, render_fragments
 from app.extensions import db
 from app.models import IN_FLIGHT, Conversation, Message, MessageKind, MessageStatus
 from app.services import bus as channels
@@ -126,7 +126,7 @@ class Relay:
 
     def _controls(self) -> str:
         conversation = self._reload()
-        html = "".join(render_fragment(name, conversation, oob=True) for name in CONTROLS)
+        html = render_fragments(CONTROLS, conversation, oob=True)
         db.session.commit()
         return html
 
@@ -183,9 +183,9 @@ class Relay:
         message = db.session.get(Message, message_id)
         if message is None:
             return self._controls()
-        html = render_fragment(
-            "conversations/_message.html", conversation, message=message, oob=True
-        )
+        names = ["conversations/_message.html"]
         if drafted and message.status == MessageStatus.COMPLETE:
-            html += render_fragment("documents/_document.html", conversation, oob=True)
-        return html + self._controls()
+            names.append("documents/_document.html")
+        html = render_fragments((*names, *CONTROLS), conversation, message=message, oob=True)
+        db.session.commit()
+        return html

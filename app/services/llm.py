@@ -92,7 +92,9 @@ def make_client(settings: LLMSettings) -> ollama.Client:
     """
     read = max(settings.timeout, settings.stall_timeout)
     timeout = httpx.Timeout(read, connect=settings.connect_timeout)
-    return ollama.Client(host=settings.host, timeout=timeout)
+    # httpx caps a client at 100 connections; a worker's threads each stream on their own.
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=20)
+    return ollama.Client(host=settings.host, timeout=timeout, limits=limits)
 
 
 def clean_text(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from app import clients
+from app.extensions import db
 from app.services import generation, llm
 from app.services.dates import today_in_poland
 
@@ -17,4 +18,9 @@ def generate(message_id: int) -> None:
         bus=clients.bus(),
         today=today_in_poland(),
     )
-    generation.run(message_id, context)
+    try:
+        generation.run(message_id, context)
+    finally:
+        # A model worker's thread keeps its app context for its whole life: end the session
+        # so its pooled connection goes back between jobs.
+        db.session.remove()
