@@ -6,6 +6,8 @@ from flask import current_app
 
 # One budget for every way of starting a PDF render.
 RENDER_SCOPE = "renders"
+# One budget for every way of calling the model (send, retry, draft; form post or socket).
+MODEL_SCOPE = "model-calls"
 
 
 def start_limit() -> str:

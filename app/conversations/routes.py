@@ -69,7 +69,7 @@ def reply(public_id: str, message_id: int) -> Response:
 
 
 @bp.post("/<public_id>/messages")
-@limiter.limit(limits.message_limit)
+@limiter.shared_limit(limits.message_limit, scope=limits.MODEL_SCOPE)
 def send(public_id: str) -> Response | tuple[str, int]:
     """Store the person's message, start the reply, and go back at once."""
     conversation = _owned(public_id)
@@ -113,7 +113,7 @@ def choose_topic(public_id: str) -> Response:
 
 
 @bp.post("/<public_id>/retry")
-@limiter.limit(limits.message_limit)
+@limiter.shared_limit(limits.message_limit, scope=limits.MODEL_SCOPE)
 def retry(public_id: str) -> Response:
     """Ask the model again for the person's last message."""
     conversation = _owned(public_id)

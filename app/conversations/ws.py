@@ -31,6 +31,8 @@ STREAM_WAIT_S = 0.2
 # Close codes: htmx reconnects after 1011 (server error) and 1012 (service restart).
 SERVER_ERROR = 1011
 ERROR_TARGETS = {"draft": "draft-error"}
+# Frames that call the model share the form posts' budget for it.
+MODEL_ACTIONS = ("send", "retry", "draft")
 
 
 def allowed_origin(origin: str | None) -> bool:
@@ -98,6 +100,12 @@ def handle_frame(conversation: Conversation, raw: str | bytes) -> str:
         validate_csrf(data.get("csrf_token"))
     except ValidationError:
         return _error("csrf", action)
+    if action in MODEL_ACTIONS:
+        try:
+            with limiter.shared_limit(limits.message_limit, scope=limits.MODEL_SCOPE):
+                pass
+        except RateLimitExceeded:
+            return _error("rate_limited", action)
     message = data.get("message")
     try:
         if action == "send" and isinstance(message, str):

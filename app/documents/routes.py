@@ -19,7 +19,7 @@ def _back(public_id: str) -> Response:
 
 
 @bp.post("/draft")
-@limiter.limit(limits.message_limit)
+@limiter.shared_limit(limits.message_limit, scope=limits.MODEL_SCOPE)
 def draft(public_id: str) -> Response:
     """Start drafting the letter from the conversation; the page follows the draft."""
     conversation = owned_conversation(public_id)

@@ -469,6 +469,19 @@ def test_too_many_frames_are_answered_and_the_socket_stays_open(live: Live) -> N
     assert live.rows() == [] and live.fake.chat_requests == []
 
 
+def test_the_socket_shares_the_form_posts_budget_for_model_calls(live: Live) -> None:
+    live.app.config["RATELIMIT_MESSAGES"] = "1 per minute"
+    person = live.person()
+    path = person.start()
+    status, _ = person.post(f"{path}/messages", {"message": "Pierwsza"})
+    assert status == 302
+    live.finished(live.rows()[-1].id)
+    socket = opened(person, path)
+    socket.send_form("send", message="Druga, przez gniazdo")
+    assert fragment(messages.RATE_LIMITED) in socket.next_frame()
+    assert len(live.fake.chat_requests) == 1
+
+
 # -- 7. CSRF -------------------------------------------------------------------------------------
 
 
