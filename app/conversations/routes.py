@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from app import actions, limits, messages, wording
+from app.access import owned_conversation
 from app.conversations import bp
 from app.conversations.page import render_page
 from app.extensions import limiter
 from app.main.routes import landing_page
-from app.models import Conversation, Message
-from app.security import current_owner, ensure_owner
+from app.models import Message
+from app.security import ensure_owner
 from app.services import conversations, generation
 
 STOP_WAIT_S = 2.0
-
-
-def _owned(public_id: str) -> Conversation:
-    try:
-        return actions.conversation_of(current_owner(), public_id)
-    except actions.ActionError:
-        abort(404)
 
 
 def _to_message(public_id: str, message: Message | None) -> Response:
@@ -53,7 +47,7 @@ def start() -> Response | tuple[str, int]:
 @bp.get("/<public_id>")
 def show(public_id: str) -> tuple[str, int]:
     """The chat and the letter."""
-    conversation = _owned(public_id)
+    conversation = owned_conversation(public_id)
     actions.release_lost(conversation)
     return render_page(conversation)
 
@@ -64,7 +58,7 @@ def reply(public_id: str, message_id: int) -> Response:
 
     A refresh to the page's own address plus an anchor would only scroll, never reload.
     """
-    _owned(public_id)
+    owned_conversation(public_id)
     return redirect(url_for("conversations.show", public_id=public_id, _anchor=f"m{message_id}"))
 
 
@@ -72,7 +66,7 @@ def reply(public_id: str, message_id: int) -> Response:
 @limiter.shared_limit(limits.message_limit, scope=limits.MODEL_SCOPE)
 def send(public_id: str) -> Response | tuple[str, int]:
     """Store the person's message, start the reply, and go back at once."""
-    conversation = _owned(public_id)
+    conversation = owned_conversation(public_id)
     text = request.form.get("message", "")
     try:
         reply = actions.send_message(conversation, text)
@@ -90,7 +84,7 @@ def send(public_id: str) -> Response | tuple[str, int]:
 @bp.post("/<public_id>/stop")
 def stop(public_id: str) -> Response:
     """Stop the reply being written; what was written so far is kept."""
-    conversation = _owned(public_id)
+    conversation = owned_conversation(public_id)
     stopped = actions.stop(conversation)
     if stopped is None:
         flash(messages.NOTHING_TO_STOP, "chat:info")
@@ -103,7 +97,7 @@ def stop(public_id: str) -> Response:
 @bp.post("/<public_id>/topic")
 def choose_topic(public_id: str) -> Response:
     """Pick what the case is about, so the verified catalogue card can be shown."""
-    conversation = _owned(public_id)
+    conversation = owned_conversation(public_id)
     if not conversations.set_topic(conversation, request.form.get("topic")):
         flash(messages.TOPIC_UNKNOWN, "chat:error")
         return _to_message(public_id, None)
@@ -116,7 +110,7 @@ def choose_topic(public_id: str) -> Response:
 @limiter.shared_limit(limits.message_limit, scope=limits.MODEL_SCOPE)
 def retry(public_id: str) -> Response:
     """Ask the model again for the person's last message."""
-    conversation = _owned(public_id)
+    conversation = owned_conversation(public_id)
     try:
         reply = actions.retry(conversation)
     except actions.ActionError as exc:
