@@ -1,4 +1,5 @@
-"""One Redis client, one Ollama client and one chunk bus per process, made on first use.
+"""One Redis client, one Ollama client, one chunk bus (and, embedded, one pool of model
+threads) per process, made on first use.
 
 Each holds a connection pool; building one per call would open a connection per call. They
 live in ``app.extensions`` so every app (a test may build several) has its own.
@@ -7,6 +8,7 @@ live in ``app.extensions`` so every app (a test may build several) has its own.
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import ollama
@@ -53,6 +55,18 @@ def ollama_client(app: Flask | None = None) -> ollama.Client:
     """The process's Ollama client."""
     app = _app(app)
     return _once(app, "ollama", lambda: llm.make_client(llm.LLMSettings.from_config(app.config)))
+
+
+def generation_pool(app: Flask | None = None) -> ThreadPoolExecutor:
+    """Embedded mode: a bounded pool of threads plays the part of the model workers."""
+    app = _app(app)
+    return _once(
+        app,
+        "generation_pool",
+        lambda: ThreadPoolExecutor(
+            max_workers=int(app.config["GENERATION_THREADS"]), thread_name_prefix="generate"
+        ),
+    )
 
 
 def bus(app: Flask | None = None) -> Bus:

@@ -18,6 +18,19 @@ embedded_only = pytest.mark.skipif(
     os.environ.get("TEST_BACKEND", "sqlite") != "sqlite",
     reason="changes the app's config, which the separate model worker does not see",
 )
+# A letter as the model drafts it (structured output) for the nakaz-zapłaty topic.
+SAMPLE_LETTER = {
+    "situation": "sprzeciw-nakaz",
+    "title": "",
+    "sender_name": "Anna Nowak",
+    "sender_address": "ul. Łąkowa 5, 30-001 Kraków",
+    "place": "Kraków",
+    "recipient": "Sąd Rejonowy dla Krakowa-Śródmieścia",
+    "reference": "I Nc 123/26",
+    "paragraphs": ["Zapłaciłam fakturę przed wniesieniem pozwu."],
+    "requests": ["uchylenie nakazu zapłaty"],
+    "attachments": ["potwierdzenie przelewu"],
+}
 # Every reply that is still pending or streaming is marked like this on the page.
 LIVE = 'aria-busy="true"'
 

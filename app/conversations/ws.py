@@ -133,11 +133,14 @@ def _owner_key() -> str:
 
 
 def _error(code: str, action: object) -> str:
-    target = ERROR_TARGETS.get(action if isinstance(action, str) else "", "composer-error")
-    text = escape(wording.action_error(code))
-    return f'<p id="{target}" class="field-error" role="alert" hx-swap-oob="true">{text}</p>'
+    return _error_line(action, str(escape(wording.action_error(code))))
 
 
 def _error_cleared(action: object) -> str:
+    return _error_line(action, "")
+
+
+def _error_line(action: object, html: str) -> str:
+    """The error line under the form that sent the frame, swapped out of band."""
     target = ERROR_TARGETS.get(action if isinstance(action, str) else "", "composer-error")
-    return f'<p id="{target}" class="field-error" role="alert" hx-swap-oob="true"></p>'
+    return f'<p id="{target}" class="field-error" role="alert" hx-swap-oob="true">{html}</p>'

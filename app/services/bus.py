@@ -49,6 +49,13 @@ def conversation_key(conversation_id: int) -> str:
     return f"mikroporada:conv:{conversation_id}"
 
 
+def announce(bus: Bus, conversation_id: int, kind: str, message_id: int) -> None:
+    """Tell every relay of a conversation that one of its turns started or finished."""
+    key = conversation_key(conversation_id)
+    bus.publish(key, kind, str(message_id), maxlen=CONVERSATION_MAXLEN)
+    bus.expire(key, CONVERSATION_TTL_S)
+
+
 def _stop_key(message_id: int) -> str:
     return f"mikroporada:stop:{message_id}"
 
@@ -84,8 +91,6 @@ class RedisBus:
     def publish(self, key: str, kind: str, data: str = "", *, maxlen: int = STREAM_MAXLEN) -> str:
         """XADD with exact trimming."""
         entry = self.redis.xadd(key, {"k": kind, "d": data}, maxlen=maxlen, approximate=False)
-        if key.startswith("mikroporada:conv:"):
-            self.redis.expire(key, CONVERSATION_TTL_S)
         return _text(entry)
 
     def read(self, cursors: dict[str, str], timeout: float) -> list[tuple[str, Event]]:
@@ -148,8 +153,6 @@ class MemoryBus:
             stream = self._streams.setdefault(key, [])
             stream.append(event)
             del stream[:-maxlen]
-            if key.startswith("mikroporada:conv:"):
-                self._expiry[key] = time.monotonic() + CONVERSATION_TTL_S
             self._changed.notify_all()
             return event.id
 

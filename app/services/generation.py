@@ -108,9 +108,7 @@ def _begin(
 
 def announce_start(message: Message, bus: Bus) -> None:
     """Tell every relay of the conversation that a turn started (after it was enqueued)."""
-    bus.publish(
-        channels.conversation_key(message.conversation_id), channels.STARTED, str(message.id)
-    )
+    channels.announce(bus, message.conversation_id, channels.STARTED, message.id)
 
 
 def fail_unqueued(message: Message) -> None:
@@ -217,9 +215,7 @@ def _announce_done(bus: Bus, message: Message, status: MessageStatus) -> None:
     key = channels.message_key(message.id)
     bus.publish(key, channels.DONE, status.value)
     bus.expire(key, channels.DONE_TTL_S)
-    bus.publish(
-        channels.conversation_key(message.conversation_id), channels.FINISHED, str(message.id)
-    )
+    channels.announce(bus, message.conversation_id, channels.FINISHED, message.id)
 
 
 def run(message_id: int, ctx: RunContext) -> None:
@@ -267,11 +263,9 @@ def run(message_id: int, ctx: RunContext) -> None:
         db.session.rollback()
         _finish_row(message_id, MessageStatus.ERROR, error_code="failed")
         raise
-    status, error_code, html = _outcome(result)
+    status, error_code, html = _outcome(result, message.kind)
     if message.kind == MessageKind.DRAFT:
-        # A letter is whole or useless: a cut-short draft is a failed one, and its JSON is
-        # never shown as a chat reply.
-        html = None
+        # A letter is whole or useless: a cut-short draft is a failed one.
         if status == MessageStatus.PARTIAL:
             status = MessageStatus.ERROR
         elif status == MessageStatus.COMPLETE:
@@ -297,10 +291,12 @@ def run(message_id: int, ctx: RunContext) -> None:
     _announce_done(ctx.bus, message, message.status)
 
 
-def _outcome(result: llm.StreamResult) -> tuple[MessageStatus, str | None, str | None]:
-    """Status, error code and stored HTML for a streamed result."""
+def _outcome(
+    result: llm.StreamResult, kind: MessageKind
+) -> tuple[MessageStatus, str | None, str | None]:
+    """Status, error code and stored HTML (chat replies only) for a streamed result."""
     has_text = bool(result.content.strip())
-    html = render_markdown(result.content) if has_text else None
+    html = render_markdown(result.content) if has_text and kind == MessageKind.CHAT else None
     if result.ending == "stop":
         return MessageStatus.COMPLETE, None, html
     if result.ending == "stopped":

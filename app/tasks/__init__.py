@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask, current_app
 from redis.exceptions import RedisError
@@ -16,24 +15,10 @@ from app.services import generation, renders
 from app.tasks.generate import generate
 from app.tasks.render import render_pdf
 
-_pool_lock = threading.Lock()
-
 
 def queue_for(app: Flask, name: str | None = None) -> Queue:
     """An RQ queue on the process's shared Redis client (PDF jobs by default)."""
     return Queue(name or app.config["RQ_QUEUE"], connection=clients.redis_client(app))
-
-
-def _generation_pool(app: Flask) -> ThreadPoolExecutor:
-    """Embedded mode: a bounded pool plays the part of the model workers."""
-    with _pool_lock:
-        pool = app.extensions.get("mikroporada.generation_pool")
-        if pool is None:
-            pool = ThreadPoolExecutor(
-                max_workers=int(app.config["GENERATION_THREADS"]), thread_name_prefix="generate"
-            )
-            app.extensions["mikroporada.generation_pool"] = pool
-        return pool
 
 
 def _in_app(app: Flask, func: Callable[[int], None], item_id: int) -> None:
@@ -50,7 +35,7 @@ def enqueue_turn(message: Message) -> Message:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if not app.config["REDIS_URL"]:
         generation.announce_start(message, clients.bus(app))
-        _generation_pool(app).submit(_in_app, app, generate, message.id)
+        clients.generation_pool(app).submit(_in_app, app, generate, message.id)
         return message
     try:
         generation.announce_start(message, clients.bus(app))

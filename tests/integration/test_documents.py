@@ -12,19 +12,11 @@ from app.extensions import db
 from app.models import Conversation, DocumentVersion, VersionAuthor
 from app.services import documents
 from tests.fake_ollama import FakeOllama
-from tests.helpers import Browser, text_of
+from tests.helpers import SAMPLE_LETTER, Browser, text_of
 
 LETTER = {
-    "situation": "sprzeciw-nakaz",
-    "title": "",
-    "sender_name": "Anna Nowak",
-    "sender_address": "ul. Łąkowa 5, 30-001 Kraków",
-    "place": "Kraków",
-    "recipient": "Sąd Rejonowy dla Krakowa-Śródmieścia",
-    "reference": "I Nc 123/26",
-    "paragraphs": ["Zapłaciłam fakturę przed wniesieniem pozwu.", "<script>alert(1)</script>"],
-    "requests": ["uchylenie nakazu zapłaty"],
-    "attachments": ["potwierdzenie przelewu"],
+    **SAMPLE_LETTER,
+    "paragraphs": [*SAMPLE_LETTER["paragraphs"], "<script>alert(1)</script>"],
 }
 
 

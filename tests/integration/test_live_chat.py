@@ -37,7 +37,7 @@ from app.models import (
     Role,
 )
 from tests.fake_ollama import FakeOllama
-from tests.helpers import LIVE, wait_for
+from tests.helpers import LIVE, SAMPLE_LETTER, wait_for
 from tests.live import Person, Socket, serve, streamed_text
 
 NEW_REPLY = re.compile(r'class="message from-assistant live" id="m(\d+)"')
@@ -59,19 +59,6 @@ SHARED_KEYS = (
     "GENERATION_DEADLINE",
     "PDF_JOB_TIMEOUT",
 )
-# The letter the model drafts (the same shape tests/integration/test_documents.py uses).
-LETTER = {
-    "situation": "sprzeciw-nakaz",
-    "title": "",
-    "sender_name": "Anna Nowak",
-    "sender_address": "ul. Łąkowa 5, 30-001 Kraków",
-    "place": "Kraków",
-    "recipient": "Sąd Rejonowy dla Krakowa-Śródmieścia",
-    "reference": "I Nc 123/26",
-    "paragraphs": ["Zapłaciłam fakturę przed wniesieniem pozwu."],
-    "requests": ["uchylenie nakazu zapłaty"],
-    "attachments": ["potwierdzenie przelewu"],
-}
 
 
 def fragment(text: str) -> str:
@@ -714,7 +701,7 @@ def test_drafting_the_letter_over_the_socket(live: Live) -> None:
     chat_id, _ = send(socket, "Dostałam nakaz zapłaty")
     finish(socket, chat_id)
 
-    letter = json.dumps(LETTER, ensure_ascii=False)
+    letter = json.dumps(SAMPLE_LETTER, ensure_ascii=False)
     live.fake.push_reply(letter, chunk_size=20, chunk_delay=0.01, delay=0.2)
     socket.send_form("draft")
     found = NEW_REPLY.search(collect(socket, NEW_REPLY.search))
