@@ -11,7 +11,7 @@ RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejav
 TEST_PACKAGES := chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test worker llm-worker vendor lint format bench bench-stream system-packages services clean
+.PHONY: run test worker llm-worker vendor lint format bench bench-stream bench-extract system-packages services clean
 
 run: $(VENV)/.installed
 	$(VENV)/bin/flask --app app:create_app db upgrade
@@ -57,6 +57,11 @@ bench: $(VENV)/.installed
 bench-stream: $(VENV)/.installed
 	@bash .ci/services
 	$(PY) bench/stream_bench.py
+
+# The model at OLLAMA_HOST / OLLAMA_MODEL on bench/extract_cases.json; needs only Ollama.
+# Options through BENCH_ARGS, e.g. `make bench-extract BENCH_ARGS="--limit 5 --json"`.
+bench-extract: $(VENV)/.installed
+	$(PY) bench/extract_bench.py $(BENCH_ARGS)
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(MAKE) --no-print-directory system-packages PACKAGES="$(RUN_PACKAGES)"

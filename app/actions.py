@@ -8,12 +8,17 @@ audience (``app.wording`` for people).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import current_app
 
 from app import clients
-from app.models import Conversation, DocumentVersion, Message, Render
-from app.services import conversations, documents, generation
-from app.services.sanitize import SanitizeError
+from app.legal.documents import DocumentType, document_type
+from app.legal.scope import Refusal, refusal, refusal_for_fields
+from app.models import Conversation, DocumentVersion, Message, Render, VersionAuthor
+from app.services import conversations, documents, fields, generation, letters
+from app.services.dates import today_in_poland
+from app.services.sanitize import SanitizeError, sanitize_letter
 from app.tasks import enqueue_turn, queue_render
 
 
@@ -26,6 +31,22 @@ class ActionError(Exception):
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
+
+
+class FieldsRejected(ActionError):
+    """Some fields cannot be accepted (code fields_invalid); ``errors`` maps field to code."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("fields_invalid")
+        self.errors = errors
+
+
+class OutOfScope(ActionError):
+    """The case is beyond the product (code out_of_scope); ``refusal`` says which kind."""
+
+    def __init__(self, refused: Refusal) -> None:
+        super().__init__("out_of_scope")
+        self.refusal = refused
 
 
 def conversation_of(owner: str | None, public_id: str) -> Conversation:
@@ -92,3 +113,81 @@ def render_current(conversation: Conversation) -> Render:
     if current is None:
         raise ActionError("document_missing")
     return queue_render(current)
+
+
+def document_of(key: str | None) -> DocumentType:
+    """The catalogue document with this key, or not_found."""
+    document = document_type(key)
+    if document is None:
+        raise ActionError("not_found")
+    return document
+
+
+def _checked(document: DocumentType, raw: Mapping[str, str], *, blanks_ok: bool) -> dict:
+    checked = fields.check(document, raw, today_in_poland(), partial=blanks_ok)
+    if not checked.ok:
+        raise FieldsRejected(checked.errors)
+    refused = refusal_for_fields(document.key, checked.values)
+    if refused is not None:
+        raise OutOfScope(refused)
+    return checked.values
+
+
+def start_from_fields(
+    owner: str, key: str | None, raw: Mapping[str, str], *, blanks_ok: bool
+) -> Conversation:
+    """The guided path: a new case whose letter is built from the form, no model involved."""
+    document = document_of(key)
+    values = _checked(document, raw, blanks_ok=blanks_ok)
+    try:
+        # Checked before the case exists, so a refused letter leaves no empty case behind.
+        sanitize_letter(letters.render(document, values, today_in_poland()))
+    except SanitizeError as exc:
+        raise ActionError(exc.code) from exc
+    conversation = conversations.start(owner, documents.topic_of_document(document.key))
+    conversation.title = document.name
+    documents.save_fields(conversation, document, values, VersionAuthor.TEMPLATE, today_in_poland())
+    return conversation
+
+
+def save_fields(
+    conversation: Conversation,
+    raw: Mapping[str, str],
+    base_number: int,
+    *,
+    blanks_ok: bool,
+) -> DocumentVersion | None:
+    """The person's change of the letter's fields and paragraphs, as a new version."""
+    document = documents.case_document(conversation)
+    if document is None:
+        raise ActionError("document_missing")
+    values = _checked(document, raw, blanks_ok=blanks_ok)
+    try:
+        return documents.save_fields(
+            conversation,
+            document,
+            values,
+            VersionAuthor.PERSON,
+            today_in_poland(),
+            base_number=base_number,
+        )
+    except (SanitizeError, documents.StaleVersionError) as exc:
+        raise ActionError(exc.code) from exc
+
+
+def choose_situation(conversation: Conversation, key: str | None) -> DocumentType | None:
+    """Say which document (or which out-of-scope kind) the case is about; the document
+    chosen, or None for a kind we do not draft."""
+    document = document_type(key)
+    if document is None and refusal(key) is None:
+        raise ActionError("situation_unknown")
+    conversations.set_situation(conversation, key)
+    return document
+
+
+def blanks_of(conversation: Conversation) -> list[str]:
+    """The placeholders left in the current version of the letter."""
+    current = conversation.document.current if conversation.document else None
+    if current is None:
+        return []
+    return letters.blanks(current.html, letters.placeholders(document_type(current.doc_type)))

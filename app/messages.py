@@ -122,3 +122,53 @@ RATE_LIMITED = "Za dużo prób w krótkim czasie. Odczekaj chwilę i spróbuj po
 NOT_FOUND = "Nie ma takiej strony albo nie masz do niej dostępu."
 SERVER_ERROR = "Coś poszło nie tak po naszej stronie. Twoje dane są zapisane — spróbuj ponownie."
 BAD_REQUEST = "Nieprawidłowe żądanie. Odśwież stronę i spróbuj ponownie."
+
+# Drafting by fields.
+DRAFT_READY_MISSING = (
+    "Pismo gotowe, ale brakuje w nim niektórych danych — uzupełnij je w formularzu „Dane do pisma”."
+)
+DRAFT_OUT_OF_SCOPE = (
+    "Tej sprawy nie prowadzimy dalej sami: zobacz poniżej, dlaczego i gdzie szukać pomocy."
+)
+DRAFT_NO_SITUATION = (
+    "Nie udało się ustalić, które pismo pasuje do Twojej sprawy. Wybierz je z listy"
+    " w części „Pismo”."
+)
+FIELDS_INVALID = (
+    "Niczego jeszcze nie zapisaliśmy — popraw zaznaczone pola; to, co wpisałeś, zostało"
+    " w formularzu. Jeśli nie znasz jakichś danych, zaznacz na dole „Nie znam jeszcze"
+    " wszystkich danych”."
+)
+FIELDS_OUT_OF_SCOPE = (
+    "Z tych danych wynika sprawa, w której nie przygotujemy pisma (zobacz niżej). Nic nie"
+    " zapisaliśmy; jeśli to pomyłka w danych, popraw ją."
+)
+FIELDS_SAVED = "Zapisano dane i wersję {number} pisma."
+FIELDS_UNCHANGED = "Dane się nie zmieniły, więc nie powstała nowa wersja."
+SITUATION_UNKNOWN = "Nie znamy takiego rodzaju pisma. Wybierz je z listy."
+SITUATION_CHOSEN = "Wybrano: {name}. Uzupełnij dane do pisma poniżej."
+REFUSAL_CHOSEN = "Zapisaliśmy, że to sprawa, w której nie przygotujemy pisma — zobacz dlaczego."
+ICS_SUMMARY = "Ostatni dzień: {document}"
+ICS_DESCRIPTION = (
+    "{document} ({case}). Termin: {event} ({basis}); ostatni dzień {day}."
+    " Sprawdź termin w sprawie w mikroporadzie."
+)
+FIELD_ERRORS = {
+    "required": "To pole jest wymagane.",
+    "too_long": "Za długi tekst.",
+    "bad_value": "Nieprawidłowa wartość.",
+    "bad_name": "Wpisz imię i nazwisko literami, np. „Jan Kowalski”.",
+    "bad_address": "Wpisz pełny adres: ulicę z numerem, kod pocztowy i miejscowość.",
+    "bad_date": "Wpisz datę, np. 20.11.2026.",
+    "future_date": "Ta data jest w przyszłości — sprawdź ją.",
+    "bad_case_number": "Sygnatura wygląda inaczej, np. „I C 123/26” albo „VI Nc-e 1234567/26”.",
+    "not_e_court": "To nie jest sygnatura e-sądu (ma litery „Nc-e”). Jeśli nakaz wydał inny sąd,"
+    " wybierz „Nakaz zapłaty w postępowaniu upominawczym”.",
+    "bad_mandate": "Wpisz serię (litery) i numer mandatu, np. „CW 1234567”.",
+    "bad_amount": "Wpisz kwotę w złotych, np. 1250,00.",
+    "bad_url": "Wpisz pełny adres zaczynający się od https:// lub http://.",
+    "bad_email": "Wpisz adres e-mail, np. jan@example.com.",
+    "bad_days": "Wpisz liczbę dni od 1 do 90.",
+    "bad_duration": "Wpisz termin tak jak w piśmie z sądu, np. „14 dni” albo „2 tygodnie”.",
+    "bad_choice": "Wybierz jedną z możliwości.",
+}

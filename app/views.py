@@ -10,9 +10,11 @@ from flask import Flask
 from markupsafe import Markup
 
 from app import messages, wording
+from app.legal.documents import KEEP_PROOF, MOVING_BASIS
 from app.models import Message, MessageStatus
 from app.services import generation
-from app.services.dates import in_poland, polish_date
+from app.services.case_deadlines import rule_text
+from app.services.dates import in_poland, left_phrase, polish_date, until_phrase
 from app.services.markdown import render_markdown
 
 
@@ -50,6 +52,12 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(lambda text: Markup(render_markdown(text)), "markdown")
     app.add_template_filter(_polish_datetime, "when")
     app.add_template_filter(pages_label, "pages")
+    app.add_template_filter(until_phrase, "until")
+    app.add_template_filter(left_phrase, "left")
+    app.add_template_filter(polish_date, "polish_date")
+    app.add_template_filter(rule_text, "rule_text")
+    app.jinja_env.globals["moving_basis"] = MOVING_BASIS
+    app.jinja_env.globals["keep_proof"] = KEEP_PROOF
     app.jinja_env.globals["messages"] = messages
     app.jinja_env.globals["reply_note"] = wording.reply_note
     app.jinja_env.globals["turn_note"] = turn_note

@@ -25,6 +25,8 @@ ACTION_ERRORS = {
     "document_too_complex": messages.DOCUMENT_TOO_COMPLEX,
     "document_too_deep": messages.DOCUMENT_TOO_DEEP,
     "document_empty": messages.DOCUMENT_EMPTY,
+    "fields_invalid": messages.FIELDS_INVALID,
+    "situation_unknown": messages.SITUATION_UNKNOWN,
 }
 CHAT_FAILURES = {
     "unavailable": messages.LLM_UNAVAILABLE,
@@ -54,6 +56,12 @@ DRAFT_FAILURES = {
     "queue_down": messages.LLM_QUEUE_DOWN,
 }
 
+DRAFT_ENDINGS = {
+    "fields_missing": messages.DRAFT_READY_MISSING,
+    "out_of_scope": messages.DRAFT_OUT_OF_SCOPE,
+    "no_situation": messages.DRAFT_NO_SITUATION,
+}
+
 
 def action_error(code: str) -> str:
     """What to tell the person when an action was refused."""
@@ -64,7 +72,7 @@ def reply_note(message: Message) -> str | None:
     """The sentence shown under a finished reply that did not end normally (None if it did)."""
     if message.kind == MessageKind.DRAFT:
         if message.status == MessageStatus.COMPLETE:
-            return messages.DRAFT_READY
+            return DRAFT_ENDINGS.get(message.error_code or "", messages.DRAFT_READY)
         if message.status == MessageStatus.INTERRUPTED:
             return messages.DRAFT_STOPPED
         return DRAFT_FAILURES.get(message.error_code or "", messages.DRAFT_FAILED)
@@ -87,3 +95,8 @@ def waiting_note(message: Message, ahead: int) -> str:
     if message.status == MessageStatus.PENDING:
         return messages.REPLY_QUEUED.format(ahead=ahead) if ahead else messages.REPLY_WAITING
     return writing_note(message)
+
+
+def field_error(code: str) -> str:
+    """What to tell the person about one field that cannot be accepted."""
+    return messages.FIELD_ERRORS.get(code, messages.FIELD_ERRORS["bad_value"])

@@ -24,7 +24,7 @@ from sqlalchemy import text
 from app import create_app
 from app.extensions import db, limiter
 from tests.fake_ollama import FakeOllama
-from tests.helpers import Browser
+from tests.helpers import Browser, model_reply
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKEND = os.environ.get("TEST_BACKEND", "sqlite")
@@ -52,7 +52,9 @@ def fake_ollama() -> Iterator[FakeOllama]:
 @pytest.fixture(autouse=True)
 def _reset_fake(request: pytest.FixtureRequest) -> None:
     if "fake_ollama" in request.fixturenames:
-        request.getfixturevalue("fake_ollama").reset()
+        fake = request.getfixturevalue("fake_ollama")
+        fake.reset()
+        fake.structured_reply = model_reply
 
 
 @pytest.fixture(scope="session")

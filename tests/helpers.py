@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
@@ -18,19 +19,75 @@ embedded_only = pytest.mark.skipif(
     os.environ.get("TEST_BACKEND", "sqlite") != "sqlite",
     reason="changes the app's config, which the separate model worker does not see",
 )
-# A letter as the model drafts it (structured output) for the nakaz-zapłaty topic.
-SAMPLE_LETTER = {
-    "situation": "sprzeciw-nakaz",
-    "title": "",
-    "sender_name": "Anna Nowak",
-    "sender_address": "ul. Łąkowa 5, 30-001 Kraków",
-    "place": "Kraków",
-    "recipient": "Sąd Rejonowy dla Krakowa-Śródmieścia",
-    "reference": "I Nc 123/26",
-    "paragraphs": ["Zapłaciłam fakturę przed wniesieniem pozwu."],
-    "requests": ["uchylenie nakazu zapłaty"],
-    "attachments": ["potwierdzenie przelewu"],
+# Valid values for every field of the catalogue's documents, as the model would extract them.
+SAMPLE_FIELDS = {
+    "imie_nazwisko": "Anna Nowak",
+    "adres": "ul. Łąkowa 5\n30-001 Kraków",
+    "miejscowosc": "Kraków",
+    "email": "anna.nowak@example.com",
+    "sad": "Sąd Rejonowy dla Krakowa-Śródmieścia w Krakowie, I Wydział Cywilny",
+    "sad_adres": "ul. Przy Rondzie 7\n31-547 Kraków",
+    "sygnatura": "I Nc 123/26",
+    "powod": "Windykacja Szybka sp. z o.o.",
+    "powod_adres": "ul. Prosta 1\n00-001 Warszawa",
+    "data_nakazu": "2026-11-10",
+    "data_doreczenia": "2026-11-20",
+    "kwota": "1250.00",
+    "uzasadnienie": "Zapłaciłam fakturę przed wniesieniem pozwu.\n\nPowód o tym wiedział.",
+    "dowody": "potwierdzenie przelewu z 3 marca 2026 r.",
+    "seria_numer": "CW 1234567",
+    "data_mandatu": "2026-11-20",
+    "miejsce_zdarzenia": "Kraków, ul. Długa",
+    "organ": "Komenda Miejska Policji w Krakowie",
+    "data_prawomocnosci": "2026-11-20",
+    "data_wyroku": "2026-11-10",
+    "zarzad": "Zarząd Dróg Miasta Krakowa",
+    "numer_wezwania": "SPP/123/2026",
+    "data_zdarzenia": "2026-11-03",
+    "rejestracja": "KR 12345",
+    "operator": "Parking Serwis sp. z o.o.",
+    "platforma": "Facebook (Meta)",
+    "url": "https://www.facebook.com/wpis/123",
+    "cytat": "Anna Nowak to oszustka.",
+    "adresat": "Jan Kowalski",
+    "data_publikacji": "2026-11-01",
+    "termin_dni": "7",
+    "oskarzony": "Jan Kowalski",
+    "oskarzony_adres": "ul. Krótka 2\n30-002 Kraków",
+    "czyn": "212",
+    "data_czynu": "2026-11-01",
+    "data_wiedzy": "2026-11-05",
+    "czynnosc": "wniesienia sprzeciwu od nakazu zapłaty",
+    "data_ustania_przeszkody": "2026-11-24",
+    "termin_sadu": "14 dni",
+    "utwor": "zdjęcie zachodu słońca nad Wisłą",
+    "dowod_praw": "oryginalny plik zdjęcia z danymi EXIF",
+    "tresc": "film z 3 marca 2026 r.",
+    "administrator": "Sklep Internetowy sp. z o.o.",
+    "identyfikacja": "e-mail konta anna.nowak@example.com",
+    "zakres": "konto w sklepie i historia zamówień",
+    "data_zadania": "2026-10-01",
+    "zadanie": "usunięcia moich danych",
+    "zarzad_adres": "ul. Centralna 53\n31-586 Kraków",
+    "operator_adres": "biuro@parkingserwis.example.com",
+    "adresat_adres": "ul. Krótka 2\n30-002 Kraków",
+    "data_decyzji": "2026-11-02",
+    "administrator_adres": "iod@sklep.example.com",
 }
+# The situation the fake model recognises by default (when the topic offers it).
+SAMPLE_SITUATION = "sprzeciw-nakaz"
+
+
+def model_reply(request: dict[str, Any]) -> str:
+    """The fake model's structured output: a situation, or the document's fields filled in."""
+    schema = request.get("format")
+    properties = schema.get("properties", {}) if isinstance(schema, dict) else {}
+    if "situation" in properties:
+        keys = properties["situation"]["enum"]
+        return json.dumps({"situation": SAMPLE_SITUATION if SAMPLE_SITUATION in keys else keys[0]})
+    return json.dumps({key: SAMPLE_FIELDS.get(key, "") for key in properties}, ensure_ascii=False)
+
+
 # Every reply that is still pending or streaming is marked like this on the page.
 LIVE = 'aria-busy="true"'
 

@@ -185,7 +185,7 @@ class Relay:
             return self._controls()
         names = ["conversations/_message.html"]
         if drafted and message.status == MessageStatus.COMPLETE:
-            names.append("documents/_document.html")
+            names += ["documents/_document.html", "conversations/_deadline.html"]
         html = render_fragments((*names, *CONTROLS), conversation, message=message, oob=True)
         db.session.commit()
         return html

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from app import actions, limits, messages, wording
 from app.access import owned_conversation
 from app.conversations import bp
-from app.conversations.page import render_page
+from app.conversations.page import deadline_event, render_page
 from app.extensions import limiter
 from app.main.routes import landing_page
 from app.models import Message
@@ -104,6 +104,35 @@ def choose_topic(public_id: str) -> Response:
     return redirect(
         url_for("conversations.show", public_id=public_id, facts="open", _anchor="facts")
     )
+
+
+@bp.post("/<public_id>/situation")
+def choose_situation(public_id: str) -> Response:
+    """Pick the document the case needs (or say it is none of them): the guided fallback."""
+    conversation = owned_conversation(public_id)
+    key = request.form.get("situation")
+    try:
+        chosen = actions.choose_situation(conversation, key)
+    except actions.ActionError as exc:
+        flash(wording.action_error(exc.code), "document:error")
+        return redirect(url_for("conversations.show", public_id=public_id, _anchor="pismo"))
+    if chosen is None:
+        flash(messages.REFUSAL_CHOSEN, "document:info")
+        return redirect(url_for("conversations.show", public_id=public_id, _anchor="pismo"))
+    flash(messages.SITUATION_CHOSEN.format(name=chosen.name), "document:info")
+    return redirect(url_for("conversations.show", public_id=public_id, _anchor="dane"))
+
+
+@bp.get("/<public_id>/termin.ics")
+def calendar(public_id: str) -> Response:
+    """The case's last day as a calendar event with a reminder two days before."""
+    conversation = owned_conversation(public_id)
+    event = deadline_event(conversation)
+    if event is None:
+        abort(404)
+    response = Response(event, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'attachment; filename="termin.ics"'
+    return response
 
 
 @bp.post("/<public_id>/retry")

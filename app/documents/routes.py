@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from app import actions, limits, messages, wording
 from app.access import owned_conversation
-from app.conversations.page import render_page
+from app.conversations.page import case_context, render_page
 from app.documents import bp
 from app.extensions import limiter
 from app.renders.routes import status_redirect
@@ -65,6 +65,36 @@ def save(public_id: str) -> Response | tuple[str, int]:
     return _back(public_id)
 
 
+@bp.post("/fields")
+@limiter.limit(limits.save_limit)
+def save_fields(public_id: str) -> Response | tuple[str, int]:
+    """Save the letter's fields and paragraphs as a new version; errors keep what was typed."""
+    conversation = owned_conversation(public_id)
+    raw = request.form.to_dict()
+    try:
+        base = int(request.form.get("base_version", "0"))
+    except ValueError:
+        base = -1
+    blanks_ok = request.form.get("blanks_ok") == "1"
+    try:
+        version = actions.save_fields(conversation, raw, base, blanks_ok=blanks_ok)
+    except actions.FieldsRejected as exc:
+        return render_page(conversation, status=422, typed_fields=raw, field_errors=exc.errors)
+    except actions.OutOfScope as exc:
+        error = messages.FIELDS_OUT_OF_SCOPE
+        return render_page(
+            conversation, status=422, typed_fields=raw, form_error=error, refused=exc.refusal
+        )
+    except actions.ActionError as exc:
+        error = wording.action_error(exc.code)
+        return render_page(conversation, status=422, typed_fields=raw, form_error=error)
+    if version is None:
+        flash(messages.FIELDS_UNCHANGED, "document:info")
+    else:
+        flash(messages.FIELDS_SAVED.format(number=version.number), "document:info")
+    return _back(public_id)
+
+
 @bp.get("/versions/<int:number>")
 def version(public_id: str, number: int) -> str:
     """One earlier version of the letter, read-only."""
@@ -74,5 +104,9 @@ def version(public_id: str, number: int) -> str:
     if found is None:
         abort(404)
     return render_template(
-        "documents/version.html", conversation=conversation, document=document, version=found
+        "documents/version.html",
+        **case_context(conversation),
+        conversation=conversation,
+        document=document,
+        version=found,
     )

@@ -1,8 +1,9 @@
 """The vetted legal catalogue (from the project's reviewed LEGAL notes, November 2026).
 
 Every legal fact the product shows comes from here, never from the model. Items marked
-``verified=False`` were still waiting for a second source when reviewed: they are kept for
-reviewers but never shown to users nor given to the model as fact.
+``verified=False`` were still waiting for a second source when reviewed: they are shown to the
+person marked "do sprawdzenia" and never given to the model as fact. Each situation's document
+(fields, addressee, letter basis, deadline rule) is in ``app.legal.documents``.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ TOPICS: tuple[Topic, ...] = (
             Situation(
                 key="oplata-spp",
                 label="Opłata dodatkowa w miejskiej strefie płatnego parkowania",
-                document="reklamacja (wniosek o anulowanie opłaty dodatkowej)",
+                document="wniosek o anulowanie opłaty dodatkowej (reklamacja)",
                 basis="art. 13f ustawy o drogach publicznych i uchwała rady gminy; to nie mandat",
                 deadline="brak ustawowej procedury odwoławczej; opłata przedawnia się po 5 latach",
                 addressee="zarząd drogi wskazany na zawiadomieniu (np. ZDM)",
@@ -81,9 +82,10 @@ TOPICS: tuple[Topic, ...] = (
                 key="parking-prywatny",
                 label="„Opłata” na parkingu prywatnym",
                 document="reklamacja",
-                basis="roszczenie cywilne, nie mandat; operator może dochodzić zapłaty"
-                " tylko przed sądem",
-                deadline="operator ma 14 dni na odpowiedź na reklamację,"
+                basis="roszczenie cywilne, nie mandat (operator może dochodzić zapłaty"
+                " tylko przed sądem); reklamacja: art. 7a ust. 1 i 2 ustawy o prawach"
+                " konsumenta",
+                deadline="operator ma 14 dni na odpowiedź na reklamację konsumenta,"
                 " inaczej uważa się ją za uwzględnioną",
                 addressee="operator parkingu (w dowolnej formie, także e-mailem)",
             ),
@@ -96,9 +98,9 @@ TOPICS: tuple[Topic, ...] = (
                 " odmowa odpowiedzi sama jest wykroczeniem (art. 96 § 3 k.w.)."
             ),
             Fact(
-                "Po sprzeciwie sprawa jest rozpoznawana od nowa i może skończyć się surowszą"
-                " karą oraz kosztami.",
-                verified=False,
+                "Po sprzeciwie wyrok nakazowy traci moc, sprawa jest rozpoznawana od nowa"
+                " i może skończyć się surowszą karą oraz kosztami (art. 94 § 1 k.p.w."
+                " w zw. z art. 506 § 6 k.p.k.)."
             ),
         ),
         mistakes=(
@@ -136,7 +138,6 @@ TOPICS: tuple[Topic, ...] = (
                 basis="art. 23, art. 24 § 1 i art. 448 k.c.",
                 deadline="termin w wezwaniu wyznaczasz sam (7 dni to zwyczaj, nie wymóg prawa)",
                 addressee="autor wpisu",
-                verified=False,
             ),
             Situation(
                 key="prywatny-akt-oskarzenia",
@@ -146,11 +147,19 @@ TOPICS: tuple[Topic, ...] = (
                 " lub art. 216 k.k. (znieważenie)",
                 deadline="1 rok od dowiedzenia się, kto jest sprawcą, najpóźniej 3 lata od czynu"
                 " (art. 101 § 2 k.k.)",
-                addressee="",
+                addressee="sąd rejonowy, w którego okręgu popełniono czyn (art. 31 § 1 k.p.k.;"
+                " w internecie zwykle tam, gdzie działał sprawca, a nie tam, gdzie mieszkasz)",
             ),
         ),
         facts=(
-            Fact("Opłata od prywatnego aktu oskarżenia wynosi 1000 zł (od 1 lipca 2025 r.)."),
+            Fact(
+                "Z prywatnym aktem oskarżenia płaci się 1000 zł zryczałtowanej równowartości"
+                " wydatków (art. 621 § 2 k.p.k., od 1 lipca 2025 r.)."
+            ),
+            Fact(
+                "Pozew cywilny o ochronę dóbr osobistych rozpoznaje sąd okręgowy"
+                " (art. 17 pkt 1 k.p.c.) — z tym idź do prawnika."
+            ),
             Fact(
                 "Akt o usługach cyfrowych (DSA) obowiązuje bezpośrednio; polska ustawa wdrażająca"
                 " została zawetowana 9 stycznia 2026 r., więc nie ma jeszcze polskiego"
@@ -158,9 +167,9 @@ TOPICS: tuple[Topic, ...] = (
             ),
             Fact("„Ślepy pozew” przeciw anonimowemu autorowi to tylko projekt, nie prawo."),
             Fact(
-                "Prywatny akt oskarżenia można złożyć za pośrednictwem Policji, która zabezpieczy"
-                " dowody (art. 488 k.p.k.).",
-                verified=False,
+                "Zamiast aktu oskarżenia możesz złożyć skargę ustnie lub na piśmie na Policji;"
+                " Policja w razie potrzeby zabezpieczy dowody i przekaże skargę do sądu"
+                " (art. 488 § 1 k.p.k.)."
             ),
         ),
         mistakes=(
@@ -205,18 +214,20 @@ TOPICS: tuple[Topic, ...] = (
                 key="sprzeciw-epu",
                 label="Nakaz z e-sądu (sygnatura „Nc-e”)",
                 document="sprzeciw od nakazu zapłaty w elektronicznym postępowaniu upominawczym",
-                basis="przepisy o elektronicznym postępowaniu upominawczym",
+                basis="przepisy o elektronicznym postępowaniu upominawczym; sprzeciw nie"
+                " wymaga uzasadnienia ani dowodów (art. 505³⁶ k.p.c.)",
                 deadline="14 dni od doręczenia (na adres z rejestru PESEL)",
-                addressee="",
+                addressee="e-sąd: Sąd Rejonowy Lublin-Zachód w Lublinie, VI Wydział Cywilny",
             ),
             Situation(
                 key="przywrocenie-terminu",
                 label="Termin minął bez Twojej winy",
                 document="wniosek o przywrócenie terminu",
-                basis="art. 168–169 k.p.c.",
+                basis="art. 168 § 1 i art. 169 k.p.c.: uprawdopodobnij przyczynę (§ 2),"
+                " razem z wnioskiem dokonaj spóźnionej czynności (§ 3); po roku tylko"
+                " wyjątkowo (§ 4)",
                 deadline="1 tydzień od ustania przeszkody",
-                addressee="sąd",
-                verified=False,
+                addressee="sąd, w którym trzeba było dokonać czynności",
             ),
             Situation(
                 key="odpowiedz-na-pozew",
@@ -224,20 +235,34 @@ TOPICS: tuple[Topic, ...] = (
                 document="odpowiedź na pozew",
                 basis="art. 205¹ k.p.c.",
                 deadline="termin wyznaczony przez sąd, nie krótszy niż 2 tygodnie",
-                addressee="sąd",
+                addressee="sąd, który przysłał pozew",
             ),
         ),
         facts=(
             Fact(
-                "Sprzeciw w e-sądzie nie wymaga uzasadnienia ani dowodów; sprawa zostaje umorzona,"
-                " a wierzyciel ma 3 miesiące na ponowny pozew."
+                "Po sprzeciwie w e-sądzie sprawa zostaje umorzona (art. 505³⁶ k.p.c.); jeśli"
+                " wierzyciel w ciągu 3 miesięcy od umorzenia ponownie wniesie pozew, liczy się"
+                " data pozwu z e-sądu (art. 505³⁷ § 2 k.p.c.)."
             ),
-            Fact("W postępowaniu nakazowym dowody zgłoszone po czasie sąd pomija."),
+            Fact(
+                "W postępowaniu nakazowym dowody zgłoszone po czasie sąd pomija; od zarzutów"
+                " płaci się 3/4 opłaty, konsument najwyżej 750 zł (art. 19 ust. 4 ustawy"
+                " o kosztach sądowych w sprawach cywilnych)."
+            ),
+            Fact(
+                "Pismo z sądu, którego nie odebrałeś, czeka na poczcie 14 dni (awizo"
+                " powtórzone po 7 dniach); nieodebrane uważa się za doręczone ostatniego"
+                " z tych 14 dni (art. 139 § 1 k.p.c.)."
+            ),
+            Fact(
+                "Nadanie pisma do sądu w placówce Poczty Polskiej jest jego złożeniem w sądzie"
+                " (art. 165 § 2 k.p.c.); nadanie u kuriera nie jest."
+            ),
             Fact("Spóźniona odpowiedź na pozew jest zwracana i możliwy jest wyrok zaoczny."),
             Fact(
-                "W sprawach długów konsumenta sąd bierze pod uwagę przedawnienie z urzędu"
-                " (art. 117 § 2¹ k.c.).",
-                verified=False,
+                "Przedawnionego długu nie można wyegzekwować od konsumenta; sąd bierze"
+                " przedawnienie pod uwagę z urzędu (art. 117 § 2¹ k.c.), a tylko wyjątkowo może"
+                " je pominąć (art. 117¹ k.c.)."
             ),
         ),
         mistakes=(
@@ -264,26 +289,39 @@ TOPICS: tuple[Topic, ...] = (
             Situation(
                 key="wezwanie-zaniechanie",
                 label="Wezwanie naruszającego do zaprzestania",
-                document="wezwanie do zaniechania naruszeń",
-                basis="art. 79 ust. 1 ustawy o prawie autorskim i prawach pokrewnych",
+                document="wezwanie do zaniechania naruszeń praw autorskich",
+                basis="art. 79 ust. 1 ustawy o prawie autorskim i prawach pokrewnych"
+                " (zaniechanie, usunięcie skutków, odszkodowanie albo dwukrotność opłaty"
+                " licencyjnej, wydanie korzyści)",
                 deadline="termin w wezwaniu wyznaczasz sam",
                 addressee="osoba lub firma naruszająca prawa",
-                verified=False,
             ),
             Situation(
                 key="skarga-wewnetrzna",
                 label="Platforma usunęła Twoją treść",
                 document="skarga w wewnętrznym systemie rozpatrywania skarg",
-                basis="art. 20 aktu o usługach cyfrowych (DSA)",
-                deadline="co najmniej 6 miesięcy od decyzji platformy",
+                basis="art. 20 aktu o usługach cyfrowych (DSA): bezpłatnie i online, u platform"
+                " internetowych innych niż mikro- i małe",
+                deadline="co najmniej 6 miesięcy od poinformowania Cię o decyzji",
                 addressee="platforma",
-                verified=False,
             ),
         ),
         facts=(
             Fact(
                 "Zgłoszenie do serwisu na podstawie DSA zastąpiło dawną polską procedurę"
                 " usuwania treści."
+            ),
+            Fact(
+                "Gdy skarga w serwisie nie pomoże, możesz zwrócić się do certyfikowanego organu"
+                " pozasądowego (art. 21 DSA); jego rozstrzygnięcie nie jest wiążące, a droga"
+                " do sądu pozostaje otwarta."
+            ),
+            Fact(
+                "Amerykański kontr-wniosek DMCA wymaga zgody na jurysdykcję sądu federalnego"
+                " USA (17 U.S.C. 512(g)(3)(D))."
+            ),
+            Fact(
+                "Dozwolony użytek to art. 29 ustawy o prawie autorskim; nie ma „zasady 15 sekund”."
             ),
         ),
         mistakes=(
@@ -320,9 +358,9 @@ TOPICS: tuple[Topic, ...] = (
                 label="Koniec z marketingiem",
                 document="sprzeciw wobec przetwarzania danych w celach marketingowych",
                 basis="art. 21 ust. 2–3 RODO",
-                deadline="1 miesiąc",
+                deadline="1 miesiąc; administrator może go przedłużyć o 2 miesiące, jeśli"
+                " poinformuje o tym w ciągu pierwszego miesiąca",
                 addressee="administrator danych",
-                verified=False,
             ),
             Situation(
                 key="skarga-uodo",
@@ -333,7 +371,19 @@ TOPICS: tuple[Topic, ...] = (
                 addressee="Prezes Urzędu Ochrony Danych Osobowych",
             ),
         ),
-        facts=(Fact("Zanim złożysz skargę do Prezesa UODO, zwróć się do administratora."),),
+        facts=(
+            Fact("Zanim złożysz skargę do Prezesa UODO, zwróć się do administratora."),
+            Fact(
+                "Sprzeciw wobec marketingu bezpośredniego jest bezwzględny: administrator musi"
+                " przestać (art. 21 ust. 3 RODO)."
+            ),
+            Fact(
+                "Gdy miesiąc kończy się w sobotę, niedzielę lub święto, termin przesuwa się na"
+                " koniec następnego dnia roboczego (rozporządzenie 1182/71, art. 3 ust. 4)"
+                " — że to rozporządzenie stosuje się do RODO, to wykładnia EROD.",
+                verified=False,
+            ),
+        ),
         mistakes=(
             "Składanie skargi do UODO bez wcześniejszego żądania do administratora.",
             "Żądanie usunięcia „wszystkiego” bez wskazania, o które dane chodzi.",

@@ -66,6 +66,8 @@ class Conversation(db.Model):
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
     owner_hash: Mapped[str] = mapped_column(String(64), index=True)
     topic: Mapped[str | None] = mapped_column(String(32))
+    # The catalogue situation (a document type's key) or out-of-scope kind the case is about.
+    situation: Mapped[str | None] = mapped_column(String(48))
     title: Mapped[str] = mapped_column(String(200), default=DEFAULT_TITLE)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import json
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -70,9 +71,19 @@ class DocumentVersion(db.Model):
     number: Mapped[int] = mapped_column(Integer)
     author: Mapped[VersionAuthor] = mapped_column(str_enum(VersionAuthor))
     html: Mapped[str] = mapped_column(LongText)
+    # The catalogue document and the fields this version was made from (NULL for a letter
+    # written or edited as a whole text).
+    doc_type: Mapped[str | None] = mapped_column(String(48))
+    fields_json: Mapped[str | None] = mapped_column("fields", LongText)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     document: Mapped[Document] = relationship(back_populates="versions")
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """The fields this version was made from ({} for a whole-text version)."""
+        return json.loads(self.fields_json) if self.fields_json else {}
+
     renders: Mapped[list[Render]] = relationship(
         back_populates="version", cascade="all, delete-orphan"
     )

@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 
 from app import actions, limits, wording
 from app.access import owned_conversation
+from app.conversations.page import case_context
 from app.extensions import limiter
 from app.models import Render, RenderStatus
 from app.renders import bp
@@ -29,22 +30,44 @@ def status_redirect(public_id: str, render: Render) -> Response:
 @bp.post("")
 @limiter.shared_limit(limits.render_limit, scope=limits.RENDER_SCOPE)
 def create(public_id: str) -> Response:
-    """Queue a PDF of the current version and go to its status page."""
+    """Queue a PDF of the current version and go to its status page.
+
+    A letter with blanks left ("[sygnatura akt]") is not printed by accident: the person is
+    asked to fill them first, and may still go on knowingly (blanks_ok=1).
+    """
+    conversation = owned_conversation(public_id)
+    if actions.blanks_of(conversation) and request.form.get("blanks_ok") != "1":
+        return redirect(url_for("renders.blanks", public_id=public_id), code=303)
     try:
-        render = actions.render_current(owned_conversation(public_id))
+        render = actions.render_current(conversation)
     except actions.ActionError as exc:
         flash(wording.action_error(exc.code), "document:error")
         return redirect(url_for("conversations.show", public_id=public_id, _anchor="pismo"))
     return status_redirect(public_id, render)
 
 
+@bp.get("/blanks")
+def blanks(public_id: str) -> str | Response:
+    """What is still blank in the letter, asked before a PDF is made (a page to reload
+    freely: it changes nothing)."""
+    conversation = owned_conversation(public_id)
+    found = actions.blanks_of(conversation)
+    if not found:
+        return redirect(url_for("conversations.show", public_id=public_id, _anchor="pismo"))
+    return render_template(
+        "renders/blanks.html", **case_context(conversation), conversation=conversation, blanks=found
+    )
+
+
 @bp.get("/<render_id>")
 def show(public_id: str, render_id: str) -> str:
     """The render's status; the page refreshes itself until the PDF is ready."""
     render = renders.reconcile(_owned_render(public_id, render_id), render_deadline(current_app))
+    conversation = render.version.document.conversation
     return render_template(
         "renders/status.html",
-        conversation=render.version.document.conversation,
+        **case_context(conversation),
+        conversation=conversation,
         render=render,
         error_text=renders.user_error(render) if render.status == RenderStatus.FAILED else None,
     )

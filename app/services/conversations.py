@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
 from app.extensions import db
 from app.legal import get_topic
 from app.models import IN_FLIGHT, Conversation, Message, MessageKind, MessageStatus, Role
 from app.models.conversation import DEFAULT_TITLE
 from app.services import prompts
+from app.services.text import clean_line, clean_text
 
 # Replies that go back to the model as history (an interrupted one keeps what it said).
 USABLE = (MessageStatus.COMPLETE, MessageStatus.PARTIAL, MessageStatus.INTERRUPTED)
@@ -52,6 +53,32 @@ def set_topic(conversation: Conversation, topic_key: str | None) -> bool:
     return True
 
 
+def claim_situation(conversation: Conversation, key: str, *, replacing: str | None = None) -> str:
+    """Record what the model recognised unless the person chose otherwise meanwhile.
+
+    A conditional update: it only fills an empty situation (or replaces ``replacing``), so a
+    choice made while the model was working is never overwritten. Returns the situation the
+    case has afterwards.
+    """
+    allowed = Conversation.situation.is_(None)
+    if replacing:
+        allowed = or_(allowed, Conversation.situation == replacing)
+    db.session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation.id, allowed)
+        .values(situation=key)
+    )
+    db.session.commit()
+    db.session.refresh(conversation)
+    return conversation.situation or key
+
+
+def set_situation(conversation: Conversation, key: str | None) -> None:
+    """Record which catalogue situation (or out-of-scope kind) the case is about."""
+    conversation.situation = key
+    db.session.commit()
+
+
 def get_owned(public_id: str, owner: str | None) -> Conversation | None:
     """The conversation with this public id if this owner owns it, else None."""
     if not owner or not public_id or len(public_id) > 32:
@@ -64,9 +91,10 @@ def get_owned(public_id: str, owner: str | None) -> Conversation | None:
 
 
 def clean_message(text: str | None) -> str:
-    """Validate a chat message and return it trimmed, or raise InputError."""
-    # Browsers count a line break as one character for maxlength but send CRLF.
-    text = (text or "").replace("\x00", "").replace("\r\n", "\n").strip()
+    """Validate a chat message and return it cleaned and trimmed, or raise InputError."""
+    # Browsers count a line break as one character for maxlength but send CRLF;
+    # clean_text turns that into LF and drops controls that could later reach a letter.
+    text = clean_text(text or "").strip()
     if not text:
         raise InputError("message_empty")
     if len(text) > MAX_MESSAGE_CHARS:
@@ -76,7 +104,8 @@ def clean_message(text: str | None) -> str:
 
 def short_title(text: str, limit: int = 60) -> str:
     """The first line of a message, cut at a word boundary with an ellipsis if too long."""
-    line = " ".join(text.split())
+    # The title is shown in <title> and the page heading, so no controls or bidi overrides.
+    line = clean_line(text)
     if len(line) <= limit:
         return line
     cut = line[: limit - 1].rsplit(" ", 1)[0] or line[: limit - 1]

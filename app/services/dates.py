@@ -26,3 +26,28 @@ def today_in_poland() -> date:
 def in_poland(moment: datetime) -> datetime:
     """A naive UTC timestamp from the database, as Polish local time."""
     return moment.replace(tzinfo=UTC).astimezone(POLAND)
+
+
+WEEKDAYS_GENITIVE = (
+    "poniedziałku", "wtorku", "środy", "czwartku", "piątku", "soboty", "niedzieli",
+)  # fmt: skip
+
+
+def until_phrase(day: date) -> str:
+    """'czwartku, 3 grudnia' (after "do"), with the year only when it is not this year's."""
+    year = "" if day.year == today_in_poland().year else f" {day.year} r."
+    return f"{WEEKDAYS_GENITIVE[day.weekday()]}, {day.day} {MONTHS_GENITIVE[day.month - 1]}{year}"
+
+
+def days_phrase(days: int) -> str:
+    """'1 dzień', '2 dni', '5 dni' (Polish numerals take "dzień" only for exactly one)."""
+    return "1 dzień" if days == 1 else f"{days} dni"
+
+
+def left_phrase(days: int) -> str:
+    """'został 1 dzień', 'zostały 3 dni', 'zostało 5 dni', with Polish agreement."""
+    if days == 1:
+        return "został 1 dzień"
+    if days % 10 in (2, 3, 4) and days % 100 not in (12, 13, 14):
+        return f"zostały {days} dni"
+    return f"zostało {days} dni"

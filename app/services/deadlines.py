@@ -41,6 +41,9 @@ class Procedure(enum.StrEnum):
     PETTY = "petty"  # art. 38 § 1 k.p.w. -> art. 123 § 3 k.p.k.
     ADMINISTRATIVE = "administrative"  # art. 57 § 4 k.p.a.
     RODO = "rodo"  # Regulation 1182/71 art. 3(4)
+    # No moving rule in the catalogue (limitation periods, DSA): the counted day stands,
+    # which is never later than the true one.
+    NONE = "none"
 
 
 @dataclass(frozen=True)
@@ -98,8 +101,8 @@ def last_day(rule: DeadlineRule, event: date) -> Deadline:
     """The last day to act after ``event`` (delivery, signing...), moved past days off."""
     nominal = nominal_last_day(rule, event)
     day = nominal
-    # Every procedure in the catalogue moves past Saturdays and holidays alike; Sundays are
-    # holidays. The loop ends within days (the longest run of days off is a few days).
-    while is_day_off(day):
+    # Every procedure with a moving rule moves past Saturdays and holidays alike; Sundays
+    # are holidays. The loop ends within days (the longest run of days off is a few days).
+    while rule.procedure != Procedure.NONE and is_day_off(day):
         day += timedelta(days=1)
     return Deadline(last_day=day, nominal_day=nominal)

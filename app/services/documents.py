@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from html import escape
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.legal import get_topic, topic_of
+from app.legal import get_situation, topic_of
+from app.legal.documents import DocumentType, document_type
 from app.models import Conversation, Document, DocumentVersion, VersionAuthor
-from app.services import conversations, letters, llm, prompts
-from app.services.dates import polish_date
-from app.services.sanitize import ALLOWED_TAGS, BLOCK_TAGS, SanitizeError, sanitize_letter
+from app.services import letters
+from app.services.sanitize import ALLOWED_TAGS, BLOCK_TAGS, sanitize_letter
 
 ALLOWED_TAG = re.compile(rf"<\s*/?\s*({'|'.join(sorted(ALLOWED_TAGS))})\b", re.IGNORECASE)
 BLOCK_START = re.compile(rf"^<\s*({'|'.join(sorted(BLOCK_TAGS))})\b", re.IGNORECASE)
@@ -65,6 +65,9 @@ def _store(
     title: str | None = None,
     signatory: str | None = None,
     topic: str | None = None,
+    doc_type: str | None = None,
+    fields: dict[str, str] | None = None,
+    situation: str | None = None,
 ) -> DocumentVersion:
     """Insert the next version; raises IntegrityError if another save took that number."""
     document = conversation.document
@@ -73,12 +76,19 @@ def _store(
         db.session.add(document)
     if topic and conversation.topic is None:
         conversation.topic = topic
+    if situation:
+        conversation.situation = situation
     if title:
         document.title = title[:200]
     if signatory:
         document.signatory = signatory[:200]
     version = DocumentVersion(
-        document=document, number=_next_number(document), author=author, html=clean
+        document=document,
+        number=_next_number(document),
+        author=author,
+        html=clean,
+        doc_type=doc_type,
+        fields_json=json.dumps(fields, ensure_ascii=False, sort_keys=True) if fields else None,
     )
     db.session.add(version)
     db.session.commit()
@@ -93,6 +103,9 @@ def add_version(
     title: str | None = None,
     signatory: str | None = None,
     topic: str | None = None,
+    doc_type: str | None = None,
+    fields: dict[str, str] | None = None,
+    situation: str | None = None,
 ) -> DocumentVersion:
     """Sanitize the HTML and store it as the next version (raises SanitizeError).
 
@@ -104,7 +117,15 @@ def add_version(
     for _ in range(SAVE_ATTEMPTS):
         try:
             return _store(
-                conversation, clean, author, title=title, signatory=signatory, topic=topic
+                conversation,
+                clean,
+                author,
+                title=title,
+                signatory=signatory,
+                topic=topic,
+                doc_type=doc_type,
+                fields=fields,
+                situation=situation,
             )
         except IntegrityError:
             db.session.rollback()
@@ -126,41 +147,89 @@ def save_edit(conversation: Conversation, text: str, base_number: int) -> Docume
     if current is not None and current.html == clean:
         return None
     try:
-        return _store(conversation, clean, VersionAuthor.PERSON)
+        # A whole-text edit keeps its document type (for the deadline and how to send it)
+        # but no fields: the text no longer follows from them.
+        doc_type = current.doc_type if current else None
+        return _store(conversation, clean, VersionAuthor.PERSON, doc_type=doc_type)
     except IntegrityError as exc:
         db.session.rollback()
         raise StaleVersionError from exc
 
 
-def draft_request(
-    conversation: Conversation, today: date
-) -> tuple[list[dict[str, str]], dict[str, Any]]:
-    """The chat messages and the JSON schema that ask the model for the letter."""
-    topic = get_topic(conversation.topic)
-    request = [
-        *conversations.model_history(conversation),
-        {"role": "user", "content": prompts.draft_instruction(polish_date(today))},
-    ]
-    return request, prompts.letter_schema(topic)
+def case_fields(conversation: Conversation) -> dict[str, str]:
+    """The fields of the newest version made from fields ({} when there is none)."""
+    document = conversation.document
+    for version in reversed(document.versions if document else []):
+        if version.fields_json:
+            return version.fields
+    return {}
 
 
-def store_draft(conversation: Conversation, content: str, today: date) -> DocumentVersion:
-    """Build the letter from the model's structured output and store it as a model version.
+def person_fields(conversation: Conversation, document: DocumentType) -> dict[str, str]:
+    """The document's fields as the person (or the guided form) last gave them: these
+    outrank the model's; its own earlier values do not."""
+    versions = conversation.document.versions if conversation.document else []
+    for version in reversed(versions):
+        if version.fields_json and version.author != VersionAuthor.MODEL:
+            keys = {field.key for field in document.fields}
+            return {key: value for key, value in version.fields.items() if key in keys}
+    return {}
 
-    Raises LLMError("bad_output") for output that is not a usable letter, or
-    StaleVersionError.
+
+def case_document(conversation: Conversation) -> DocumentType | None:
+    """The catalogue document the case is about (its chosen situation, else its letter's)."""
+    chosen = document_type(conversation.situation)
+    if chosen is not None:
+        return chosen
+    current = conversation.document.current if conversation.document else None
+    return document_type(current.doc_type) if current is not None else None
+
+
+def save_fields(
+    conversation: Conversation,
+    document: DocumentType,
+    values: dict[str, str],
+    author: VersionAuthor,
+    today: date,
+    *,
+    base_number: int | None = None,
+) -> DocumentVersion | None:
+    """Build the letter from its template and fields and store it as the next version.
+
+    None when it changes nothing. With ``base_number`` (the person's form) an edit of an
+    older version raises StaleVersionError; without it (model, template) the version goes
+    after any concurrent ones. Raises SanitizeError only for a letter over the limits.
     """
-    topic = get_topic(conversation.topic)
+    clean = sanitize_letter(letters.render(document, values, today))
+    current = conversation.document.current if conversation.document else None
+    if base_number is not None and (current.number if current else 0) != base_number:
+        raise StaleVersionError
+    if (
+        current is not None
+        and current.doc_type == document.key
+        and current.fields == values
+        and current.html == clean
+    ):
+        return None
+    about = {
+        "title": letters.title_of(document),
+        "signatory": values.get("imie_nazwisko"),
+        "topic": topic_of_document(document.key),
+        "doc_type": document.key,
+        "fields": values,
+        "situation": document.key,
+    }
+    if base_number is None:
+        return add_version(conversation, clean, author, **about)
     try:
-        letter = letters.parse_letter(content, prompts.situation_keys(topic))
-        return add_version(
-            conversation,
-            letters.letter_html(letter, polish_date(today)),
-            VersionAuthor.MODEL,
-            title=letters.letter_title(letter),
-            signatory=letter.sender_name or None,
-            # The letter tells us what a free-text case is about: show its verified card.
-            topic=topic_of(letter.situation).key if letter.situation else None,
-        )
-    except (letters.LetterFormatError, SanitizeError) as exc:
-        raise llm.LLMError("bad_output", str(exc)) from exc
+        # The person's edit goes in once or is stale: it never lands on top of another save.
+        return _store(conversation, clean, author, **about)
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise StaleVersionError from exc
+
+
+def topic_of_document(key: str) -> str | None:
+    """The topic a catalogue document belongs to."""
+    situation = get_situation(key)
+    return topic_of(situation).key if situation else None

@@ -31,7 +31,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.services import bus as channels
-from app.services import conversations, documents, llm
+from app.services import conversations, drafting, llm
 from app.services.bus import Bus
 from app.services.markdown import render_markdown
 
@@ -231,12 +231,6 @@ def run(message_id: int, ctx: RunContext) -> None:
     message = db.session.get(Message, message_id)
     conversation = message.conversation
     queued_for = (utcnow() - message.created_at).total_seconds()
-    if message.kind == MessageKind.DRAFT:
-        history, response_format = documents.draft_request(conversation, ctx.today)
-    else:
-        history, response_format = conversations.model_history(conversation, before=message), None
-    db.session.commit()  # no transaction stays open during the model call
-
     key = channels.message_key(message_id)
     last_check = [0.0]
 
@@ -247,8 +241,8 @@ def run(message_id: int, ctx: RunContext) -> None:
         last_check[0] = now
         return ctx.bus.stop_requested(message_id)
 
-    try:
-        result = llm.stream_chat(
+    def call(history: list[dict[str, str]], response_format: dict | None) -> llm.StreamResult:
+        return llm.stream_chat(
             ctx.client,
             ctx.settings,
             history,
@@ -257,19 +251,23 @@ def run(message_id: int, ctx: RunContext) -> None:
             response_format=response_format,
             started=time.monotonic() - max(0.0, queued_for),
         )
+
+    try:
+        if message.kind == MessageKind.DRAFT:
+            drafted = drafting.run(conversation, call, ctx.today)
+            result, status, error_code = drafted.result, drafted.status, drafted.error_code
+            html = None
+        else:
+            history = conversations.model_history(conversation, before=message)
+            db.session.commit()  # no transaction stays open during the model call
+            result = call(history, None)
+            status, error_code, html = _outcome(result, message.kind)
     except BaseException:
         # Anything unforeseen (the bus down, the job's own timeout): the row must not stay
         # "streaming"; the exception still reaches the queue, which records the failure.
         db.session.rollback()
         _finish_row(message_id, MessageStatus.ERROR, error_code="failed")
         raise
-    status, error_code, html = _outcome(result, message.kind)
-    if message.kind == MessageKind.DRAFT:
-        # A letter is whole or useless: a cut-short draft is a failed one.
-        if status == MessageStatus.PARTIAL:
-            status = MessageStatus.ERROR
-        elif status == MessageStatus.COMPLETE:
-            status, error_code = _store_draft(conversation, result.content, ctx.today)
     _finish_row(
         message_id,
         status,
@@ -304,16 +302,3 @@ def _outcome(
     if has_text and result.ending in CUT_SHORT | {"unavailable", "model_missing"}:
         return MessageStatus.PARTIAL, result.ending, html
     return MessageStatus.ERROR, result.ending, None
-
-
-def _store_draft(
-    conversation: Conversation, content: str, today: date
-) -> tuple[MessageStatus, str | None]:
-    """Turn a drafted letter into a new version; a bad letter ends the turn as an error."""
-    try:
-        documents.store_draft(conversation, content, today)
-    except llm.LLMError as exc:
-        return MessageStatus.ERROR, exc.code
-    except documents.StaleVersionError:
-        return MessageStatus.ERROR, "stale"
-    return MessageStatus.COMPLETE, None

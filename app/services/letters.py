@@ -1,117 +1,163 @@
-"""Turning the model's structured letter (JSON) into document HTML."""
+"""Letters from their fields: each catalogue document is a Jinja template over its fields.
+
+The templates (``templates/letters/``) share one layout and are rendered with autoescaping;
+the HTML they produce still goes through the one sanitizer before it is stored. An empty
+field shows as its placeholder ("[imię i nazwisko]"), which the page highlights and the PDF
+button asks about.
+"""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from functools import partial
-from html import escape as html_escape
+import functools
+import re
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
 
-from app.legal import Situation, get_situation
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
-MAX_FIELD = 3000
-# Element text needs no quote escaping; &quot; would only inflate the letter.
-escape = partial(html_escape, quote=False)
+from app.legal.documents import DocumentType
+from app.services.dates import polish_date
 
-
-class LetterFormatError(ValueError):
-    """The model's JSON does not describe a usable letter."""
-
-
-@dataclass(frozen=True)
-class Letter:
-    """The parts of a letter that the model fills in."""
-
-    situation: Situation | None
-    title: str
-    sender_name: str
-    sender_address: str
-    place: str
-    recipient: str
-    reference: str
-    paragraphs: tuple[str, ...]
-    requests: tuple[str, ...]
-    attachments: tuple[str, ...]
+LETTERS = Path(__file__).resolve().parents[2] / "templates" / "letters"
+# A placeholder left in a letter: "[imię i nazwisko]", "[sygnatura akt]". Short brackets
+# the person may type on purpose ("[1]", "[sic]") are not blanks; a document's own shorter
+# placeholders ("[sąd]") are passed in as ``known``.
+BLANK = r"\[(?=[^\]]*[^\W\d_]{2})[^\[\]<>\n]{4,80}\]"
+TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
 
 
-def _text(data: dict, key: str, limit: int = MAX_FIELD) -> str:
-    value = data.get(key, "")
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise LetterFormatError(f"{key} is not a string")
-    return value.strip()[:limit]
-
-
-def _texts(data: dict, key: str, limit: int) -> tuple[str, ...]:
-    value = data.get(key) or []
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise LetterFormatError(f"{key} is not a list of strings")
-    return tuple(item.strip()[:MAX_FIELD] for item in value[:limit] if item.strip())
-
-
-def parse_letter(raw: str, allowed_situations: list[str]) -> Letter:
-    """Validate the model's JSON text and return a Letter, or raise LetterFormatError."""
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise LetterFormatError("not JSON") from exc
-    if not isinstance(data, dict):
-        raise LetterFormatError("not an object")
-    key = _text(data, "situation", 64)
-    situation = get_situation(key) if key in allowed_situations else None
-    paragraphs = _texts(data, "paragraphs", 12)
-    if not paragraphs:
-        raise LetterFormatError("no paragraphs")
-    return Letter(
-        situation=situation,
-        title=_text(data, "title", 150),
-        sender_name=_text(data, "sender_name", 120),
-        sender_address=_text(data, "sender_address", 300),
-        place=_text(data, "place", 80),
-        recipient=_text(data, "recipient", 300),
-        reference=_text(data, "reference", 200),
-        paragraphs=paragraphs,
-        requests=_texts(data, "requests", 8),
-        attachments=_texts(data, "attachments", 10),
+@functools.cache
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(LETTERS),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
 
 
-def _lines(text: str) -> str:
-    """Escape text and keep its line breaks."""
-    return "<br>".join(escape(line.strip()) for line in text.splitlines() if line.strip())
+def _money(value: str) -> str:
+    whole, _, cents = f"{Decimal(value):.2f}".partition(".")
+    groups = f"{int(whole):,}".replace(",", "\u00a0")
+    return f"{groups},{cents}\u00a0zł"
 
 
-def letter_title(letter: Letter) -> str:
-    """The heading: the catalogue's document name, or the model's title for other cases."""
-    if letter.situation:
-        name = letter.situation.document
-        return name[:1].upper() + name[1:]
-    return letter.title or "Pismo"
+class LetterFields:
+    """The fields as a letter template reads them: values, or placeholders when empty."""
+
+    def __init__(self, document: DocumentType, values: Mapping[str, str]) -> None:
+        self._document = document
+        self._values = values
+
+    def has(self, key: str) -> bool:
+        """True when the field has a value."""
+        return bool(self._values.get(key))
+
+    def raw(self, key: str) -> str:
+        """The value as stored, or "" when empty."""
+        return self._values.get(key, "")
+
+    def placeholder(self, key: str) -> str:
+        """The field's placeholder text."""
+        field = self._document.field(key)
+        return field.placeholder if field else f"[{key}]"
+
+    def __call__(self, key: str) -> str:
+        """The value, or the placeholder when empty (templates: ``{{ f("powod") }}``)."""
+        return self._values.get(key) or self.placeholder(key)
+
+    def lines(self, key: str) -> Markup:
+        """A multi-line value with its line breaks kept."""
+        text = self(key)
+        return Markup("<br>").join(escape(line) for line in text.splitlines() if line.strip())
+
+    def paragraphs(self, key: str) -> list[str]:
+        """A free-text value split into paragraphs at blank lines."""
+        text = self._values.get(key, "")
+        blocks = [" ".join(block.split()) for block in re.split(r"\n\s*\n", text)]
+        found = [block for block in blocks if block]
+        field = self._document.field(key)
+        return found or ([self.placeholder(key)] if field and field.required else [])
+
+    def items(self, key: str) -> list[str]:
+        """A free-text value as a list, one item per line."""
+        return [line.strip(" -•\t") for line in self.raw(key).splitlines() if line.strip(" -•\t")]
+
+    def day(self, key: str) -> str:
+        """A date field written the Polish way."""
+        value = self._values.get(key)
+        return polish_date(date.fromisoformat(value)) if value else self.placeholder(key)
+
+    def money(self, key: str) -> str:
+        """An amount field written the Polish way: "1 250,00 zł"."""
+        value = self._values.get(key)
+        return _money(value) if value else self.placeholder(key)
+
+    def choice(self, key: str) -> str:
+        """The label of a choice field's value."""
+        field = self._document.field(key)
+        value = self._values.get(key, "")
+        return dict(field.choices).get(value, self.placeholder(key)) if field else ""
 
 
-def letter_html(letter: Letter, today: str) -> str:
-    """Lay the letter out as document HTML; legal names and bases come from the catalogue."""
-    place = escape(letter.place or "[miejscowość]")
-    parts = [
-        f'<p class="right">{place}, {escape(today)}</p>',
-        f"<p>{_lines(letter.sender_name or '[imię i nazwisko]')}<br>"
-        f"{_lines(letter.sender_address or '[adres]')}</p>",
-        f'<p class="right">{_lines(letter.recipient or "[adresat]")}</p>',
+def title_of(document: DocumentType) -> str:
+    """The letter's heading, which also names the document and its PDF."""
+    return document.name
+
+
+def render(document: DocumentType, values: Mapping[str, str], today: date) -> str:
+    """The letter's HTML (not yet sanitized) from the document's template and its fields."""
+    fields = LetterFields(document, values)
+    addressee = document.addressee
+    template = _environment().get_template(document.template)
+    return template.render(
+        doc=document,
+        f=fields,
+        basis=document.letter_basis(dict(values)),
+        today=polish_date(today),
+        addressee_lines=(
+            addressee.name.splitlines() if addressee.name else [fields(addressee.name_field)]
+        ),
+        addressee_address=(
+            fields.lines(addressee.address_field) if fields.has(addressee.address_field) else ""
+        ),
+        attachments=[*document.sending.attachments],
+    ).strip()
+
+
+def placeholders(document: DocumentType | None) -> tuple[str, ...]:
+    """The placeholders a document's empty fields leave, as they appear in its HTML."""
+    return tuple(str(escape(field.placeholder)) for field in document.fields) if document else ()
+
+
+@functools.lru_cache(maxsize=64)
+def _blank_pattern(known: tuple[str, ...]) -> re.Pattern[str]:
+    # A letter built from a template has exactly its fields' placeholders; any other bracket
+    # is the person's own text. A free letter is checked for anything placeholder-like.
+    return re.compile("|".join(re.escape(item) for item in known) if known else BLANK)
+
+
+def blanks(html: str, known: tuple[str, ...] = ()) -> list[str]:
+    """The placeholders left in a letter's text, each once, in order."""
+    pattern = _blank_pattern(known)
+    found: list[str] = []
+    for part in TAG_OR_TEXT.split(html):
+        if part.startswith("<"):
+            continue
+        found.extend(item for item in pattern.findall(part) if item not in found)
+    return found
+
+
+def mark_blanks(html: str, known: tuple[str, ...] = ()) -> Markup:
+    """The letter with its placeholders wrapped in <mark> for the preview (never stored)."""
+    pattern = _blank_pattern(known)
+    parts = TAG_OR_TEXT.split(html)
+    marked = [
+        part if part.startswith("<") else pattern.sub(r'<mark class="blank">\g<0></mark>', part)
+        for part in parts
     ]
-    if letter.reference:
-        parts.append(f"<p>Sygnatura / numer sprawy: {escape(letter.reference)}</p>")
-    parts.append(f'<h1 class="center">{escape(letter_title(letter))}</h1>')
-    if letter.situation:
-        parts.append(f"<p>Podstawa prawna: {escape(letter.situation.basis)}.</p>")
-    parts.extend(f"<p>{_lines(paragraph)}</p>" for paragraph in letter.paragraphs)
-    if letter.requests:
-        items = "".join(f"<li>{escape(item)}</li>" for item in letter.requests)
-        parts.append(f"<p>W związku z powyższym wnoszę o:</p><ol>{items}</ol>")
-    parts.append(
-        f'<p class="right">{_lines(letter.sender_name or "[imię i nazwisko]")}<br>(podpis)</p>'
-    )
-    if letter.attachments:
-        items = "".join(f"<li>{escape(item)}</li>" for item in letter.attachments)
-        parts.append(f"<p>Załączniki:</p><ol>{items}</ol>")
-    return "\n".join(parts)
+    return Markup("".join(marked))

@@ -15,6 +15,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from app.services.sanitize import text_of
+from app.services.text import clean_line
 
 STATIC_CSS = Path(__file__).resolve().parents[2] / "static" / "css"
 FIRST_H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.DOTALL)
@@ -60,11 +61,14 @@ def heading_of(body_html: str) -> str | None:
     found = FIRST_H1.search(body_html)
     if not found:
         return None
-    return text_of(found.group(1))[:200] or None
+    # text_of decodes character references, so clean after it, not before.
+    return clean_line(text_of(found.group(1)))[:200] or None
 
 
 def letter_shell(body_html: str, *, title: str, author: str) -> str:
     """Wrap sanitized letter HTML in a full document that carries the PDF metadata."""
+    # Title and author become PDF metadata that viewers show as plain text.
+    title, author = clean_line(title), clean_line(author)
     return (
         '<!doctype html><html lang="pl"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title>"

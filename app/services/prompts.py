@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from app.legal import OUT_OF_SCOPE, Topic, all_topics, shown_facts, shown_situations
+from app.legal.documents import DocumentType
+from app.legal.fields import Field, Kind
+from app.legal.scope import REFUSALS
 
 OTHER_SITUATION = "inne"
 
@@ -16,7 +19,8 @@ Zasady:
 nie ma, powiedz, że tego nie wiesz na pewno, i zaproponuj nieodpłatną pomoc prawną.
 - Nie jesteś adwokatem. Przy sprawach spoza katalogu powiedz to wprost i nie dawaj strategii.
 - Dopytaj o brakujące dane potrzebne do pisma (daty, numery, sygnaturę akt, adresata).
-- Gdy wiesz dość, zaproponuj przygotowanie pisma przyciskiem „Przygotuj pismo”."""
+- Gdy wiesz dość, zaproponuj przygotowanie pisma przyciskiem „Przygotuj pismo”. Przepisy, \
+adresata i żądanie pisma weźmiemy z katalogu; Ty ustalasz tylko fakty."""
 
 
 def _situation_lines(topic: Topic) -> list[str]:
@@ -52,55 +56,61 @@ def system_prompt(topic: Topic | None) -> str:
 
 
 def situation_keys(topic: Topic | None) -> list[str]:
-    """The situation keys the model may pick for a letter, plus the catch-all."""
+    """The keys the model may recognise: the topic's documents, the out-of-scope kinds, "inne"."""
     topics = (topic,) if topic else all_topics()
     keys = [situation.key for item in topics for situation in shown_situations(item)]
-    return [*keys, OTHER_SITUATION]
+    return [*keys, *(item.key for item in REFUSALS if item.key != OTHER_SITUATION), OTHER_SITUATION]
 
 
-def draft_instruction(today: str) -> str:
-    """The last user turn that asks the model for the letter as JSON."""
-    return (
-        "Przygotuj teraz pismo w tej sprawie jako JSON zgodny ze schematem. "
-        f"Dzisiejsza data: {today}. Wybierz 'situation' z katalogu "
-        f"('{OTHER_SITUATION}' tylko gdy żadna nie pasuje; wtedy podaj 'title'). "
-        "Nie wpisuj podstawy prawnej ani nazwy pisma do akapitów — dodamy je z katalogu. "
-        "Dane, których nie znasz, zostaw w nawiasach kwadratowych, np. [imię i nazwisko], "
-        "[sygnatura akt]. Akapity pisz w pierwszej osobie, rzeczowo, bez wymyślania faktów."
-    )
-
-
-def letter_schema(topic: Topic | None) -> dict[str, Any]:
-    """The JSON schema the model's letter must follow (Ollama structured output)."""
-    text = {"type": "string"}
-    return {
-        "type": "object",
-        "properties": {
-            "situation": {"type": "string", "enum": situation_keys(topic)},
-            "title": {**text, "maxLength": 150},
-            "sender_name": {**text, "maxLength": 120},
-            "sender_address": {**text, "maxLength": 300},
-            "place": {**text, "maxLength": 80},
-            "recipient": {**text, "maxLength": 300},
-            "reference": {**text, "maxLength": 200},
-            "paragraphs": {
-                "type": "array",
-                "items": {**text, "maxLength": 3000},
-                "minItems": 1,
-                "maxItems": 12,
-            },
-            "requests": {"type": "array", "items": {**text, "maxLength": 500}, "maxItems": 8},
-            "attachments": {"type": "array", "items": {**text, "maxLength": 200}, "maxItems": 10},
-        },
-        "required": [
-            "situation",
-            "sender_name",
-            "sender_address",
-            "place",
-            "recipient",
-            "reference",
-            "paragraphs",
-            "requests",
-            "attachments",
-        ],
+def classification_request(topic: Topic | None) -> tuple[str, dict[str, Any]]:
+    """The last user turn and the JSON schema that ask which situation the case is."""
+    keys = situation_keys(topic)
+    labels = {
+        situation.key: situation.label for item in all_topics() for situation in item.situations
     }
+    labels.update({item.key: item.title for item in REFUSALS})
+    options = "\n".join(f"- {key}: {labels.get(key, '')}" for key in keys)
+    instruction = (
+        "Na podstawie rozmowy wybierz jedną sytuację z listy, która opisuje sprawę tej osoby."
+        " Sprawy karne poważniejsze niż wykroczenia, sprawy z innego kraju i duże sprawy"
+        " przed sądem okręgowym mają własne klucze. Gdy nic nie pasuje, wybierz"
+        f" '{OTHER_SITUATION}'. Odpowiedz wyłącznie JSON-em.\n{options}"
+    )
+    schema = {
+        "type": "object",
+        "properties": {"situation": {"type": "string", "enum": keys}},
+        "required": ["situation"],
+    }
+    return instruction, schema
+
+
+def _field_schema(field: Field) -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "type": "string",
+        "maxLength": field.max_length,
+        "description": f"{field.label}. {field.hint}".strip(),
+    }
+    if field.kind == Kind.CHOICE:
+        schema["enum"] = [value for value, _ in field.choices] + [""]
+    elif field.kind == Kind.DATE:
+        schema["description"] += " Format RRRR-MM-DD."
+    elif field.kind == Kind.AMOUNT:
+        schema["description"] += " Sama liczba, np. 1250.00."
+    return schema
+
+
+def extraction_request(document: DocumentType, today: str) -> tuple[str, dict[str, Any]]:
+    """The last user turn and the document's JSON schema that ask for its fields."""
+    instruction = (
+        f"Wypełnij dane do pisma „{document.name}” na podstawie tego, co osoba napisała"
+        f" w rozmowie. Dzisiejsza data: {today}. Wpisuj tylko to, co wynika z rozmowy;"
+        " czego nie wiesz, zostaw jako pusty tekst — niczego nie zgaduj. W polu"
+        " 'uzasadnienie' (jeśli jest) opisz rzeczowo, w pierwszej osobie, fakty z rozmowy,"
+        " akapity oddzielaj pustym wierszem; nie cytuj przepisów. Odpowiedz wyłącznie JSON-em."
+    )
+    schema = {
+        "type": "object",
+        "properties": {field.key: _field_schema(field) for field in document.fields},
+        "required": [field.key for field in document.fields],
+    }
+    return instruction, schema

@@ -8,6 +8,8 @@ from html.parser import HTMLParser
 
 import nh3
 
+from app.services.text import clean_text
+
 MAX_INPUT_CHARS = 100_000
 MAX_DEPTH = 16
 MAX_ELEMENTS = 5_000
@@ -88,6 +90,9 @@ def sanitize_letter(html: str) -> str:
     """Return the letter HTML reduced to the allow-list, or raise SanitizeError."""
     if len(html) > MAX_INPUT_CHARS:
         raise SanitizeError("document_too_large")
+    # Controls and bidi overrides never belong in markup; dropping them before parsing
+    # also keeps them out of attribute values.
+    html = clean_text(html)
     # Counted before parsing: deeply nested lists cost the HTML parser quadratic time.
     if len(START_TAG.findall(html)) > MAX_ELEMENTS:
         raise SanitizeError("document_too_complex")
@@ -101,7 +106,11 @@ def sanitize_letter(html: str) -> str:
         url_schemes=set(),
         link_rel=None,
         strip_comments=True,
-    ).strip()
+    )
+    # nh3 decodes character references (&#x202E;, &#8238;, &rlm;) into the characters
+    # themselves and only writes &amp; &lt; &gt; &quot; &nbsp; back, so cleaning its
+    # output removes whatever the references smuggled in.
+    cleaned = clean_text(cleaned).strip()
     shape = _ShapeCounter()
     shape.feed(cleaned)
     shape.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from pypdf import PdfReader
 from app.services.conversations import short_title
 from tests.e2e.conftest import ContextFactory
 from tests.fake_ollama import FakeOllama
+from tests.helpers import SAMPLE_FIELDS
 
 PHONE: dict[str, Any] = {
     "viewport": {"width": 390, "height": 844},
@@ -29,8 +31,7 @@ PROBLEM = (
 )
 SECOND_MESSAGE = "Mandat przyjąłem 3 dni temu, gotówką. Świadek: żona."
 SECOND_REPLY = "Rozumiem. *Sprawdź* datę zapłaty — od niej liczysz 7 dni."
-# What the catalogue puts above the letter for the first situation of the schema's enum
-# (the fake model picks the first enum value; a topic-less conversation offers all topics).
+# What the catalogue's template puts in the letter for the situation the fake model names.
 CATALOGUE_HEADING = "Wniosek o uchylenie prawomocnego mandatu karnego"
 CATALOGUE_BASIS = "Podstawa prawna: art. 101 § 1 k.p.w."
 
@@ -99,6 +100,10 @@ def _send_second_message(page: Page, path: str, fake_ollama: FakeOllama) -> None
 
 def _draft_letter(page: Page, path: str, fake_ollama: FakeOllama) -> None:
     """Ask the model for the letter and check the preview built from the catalogue."""
+    # The model names the situation, then fills that document's fields.
+    fake_ollama.push_reply(json.dumps({"situation": "uchylenie-mandatu"}))
+    fields = {**SAMPLE_FIELDS, "uzasadnienie": f"{PANGRAM}. Zapłaciłem za postój w strefie."}
+    fake_ollama.push_reply(json.dumps(fields, ensure_ascii=False))
     page.get_by_role("button", name="Przygotuj pismo", exact=True).click()
 
     expect(page).to_have_url(re.compile(re.escape(path) + r"#m\d+$"))
@@ -198,7 +203,7 @@ def _check_stranger(new_context: ContextFactory, path: str, download_href: str) 
     stranger = new_context(java_script_enabled=False)
     page = stranger.new_page()
     page.goto("/")
-    page.get_by_role("button", name="Mandat lub opłata za parkowanie").click()
+    page.get_by_role("button", name="Zacznij", exact=True).click()
     expect(page).to_have_url(re.compile(r"/conversations/[A-Za-z0-9_-]+$"))
     assert path not in page.url
 

@@ -127,9 +127,9 @@ def _watched_page(context: BrowserContext, origin: str) -> tuple[Page, Watch]:
 
 
 def _open_conversation(page: Page) -> str:
-    """Start a conversation about a parking ticket (no first message); return its URL."""
+    """Start a conversation (no first message); return its URL."""
     page.goto("/")
-    page.get_by_role("button", name="Mandat lub opłata za parkowanie").click()
+    page.get_by_role("button", name="Zacznij", exact=True).click()
     expect(page).to_have_url(re.compile(r"/conversations/[A-Za-z0-9_-]+$"))
     return page.url
 

@@ -20,7 +20,9 @@ def _messages(app: Flask) -> list[Message]:
 def test_landing_page_in_polish(browser: Browser) -> None:
     page = text_of(browser.get("/"))
     assert "Opisz swoją sprawę" in page
-    assert page.count('class="topic"') == 5
+    # The five topics lead to the guided path, plus "Żadne z powyższych".
+    assert page.count('class="topic"') == 6
+    assert 'href="/pisma/mandat"' in page and "Żadne z powyższych" in page
     assert "nie trafia do zewnętrznych usług" in page
 
 
@@ -188,5 +190,10 @@ def test_chosen_topic_card_opens(browser: Browser) -> None:
     page = text_of(browser.get(target))
     assert '<details id="facts" class="facts" open>' in page
     assert '<details id="facts" class="facts">' in text_of(browser.get(url))
-    # Unverified items of the topic stay hidden.
-    assert "wezwanie do usunięcia wpisu" not in page
+    # Items sourced in the revised catalogue are shown as fact...
+    assert "wezwanie do usunięcia wpisu" in page
+    assert "Do sprawdzenia" not in page
+    # ...and what still waits for a second source is marked, never stated as settled.
+    browser.post(f"{url}/topic", {"topic": "rodo"})
+    rodo = text_of(browser.get(url))
+    assert 'wykładnia EROD. <span class="to-check">Do sprawdzenia.</span>' in rodo

@@ -1,4 +1,4 @@
-"""The letter: drafted by the model as structured output, edited by the person, versioned."""
+"""The letter: drafted from fields the model extracts, edited by the person, versioned."""
 
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ from app.extensions import db
 from app.models import Conversation, DocumentVersion, VersionAuthor
 from app.services import documents
 from tests.fake_ollama import FakeOllama
-from tests.helpers import SAMPLE_LETTER, Browser, text_of
+from tests.helpers import SAMPLE_FIELDS, Browser, text_of
 
-LETTER = {
-    **SAMPLE_LETTER,
-    "paragraphs": [*SAMPLE_LETTER["paragraphs"], "<script>alert(1)</script>"],
-}
+SITUATION = json.dumps({"situation": "sprzeciw-nakaz"})
+
+
+def _fields(**changes: str) -> str:
+    """The extraction answer for a sprzeciw: the sample fields with some changed."""
+    return json.dumps({**SAMPLE_FIELDS, **changes}, ensure_ascii=False)
 
 
 def _versions(app: Flask) -> list[DocumentVersion]:
@@ -35,21 +37,119 @@ def test_draft_uses_structured_output_and_the_catalogue(
     app: Flask, browser: Browser, fake_ollama: FakeOllama
 ) -> None:
     url = browser.start("Dostałam nakaz zapłaty", topic="nakaz-zaplaty")
-    fake_ollama.push_reply(json.dumps(LETTER, ensure_ascii=False))
+    fake_ollama.push_reply(SITUATION)
+    fake_ollama.push_reply(_fields(uzasadnienie="Zapłaciłam.\n\n<script>alert(1)</script>"))
     response = browser.draft(url)
     assert response.status_code == 302
-    request = fake_ollama.chat_requests[-1]
-    assert request["format"]["properties"]["situation"]["enum"][0] == "sprzeciw-nakaz"
-    assert request["stream"] is True
+    classify, extract = fake_ollama.chat_requests[-2:]
+    assert classify["format"]["properties"]["situation"]["enum"][0] == "sprzeciw-nakaz"
+    # The model is asked for the document's fields only, never for law or the addressee.
+    assert "data_doreczenia" in extract["format"]["properties"]
+    assert "podstawa" not in json.dumps(extract["format"])
+    assert extract["stream"] is True
     page = text_of(browser.get(url))
     assert "Sprzeciw od nakazu zapłaty</h1>" in page
-    assert "art. 505 k.p.c." in page
+    assert "art. 505 k.p.c." in page and "<strong>Powód:</strong>" in page
+    assert "Masz czas do" in page or "Termin minął" in page  # the deadline from the fields
     assert 'id="unlisted-law"' not in page  # the catalogue's own basis is not flagged
     assert "<script>alert(1)" not in page
     [version] = _versions(app)
     assert version.author == VersionAuthor.MODEL and version.number == 1
+    assert version.doc_type == "sprzeciw-nakaz"
+    assert version.fields["data_doreczenia"] == "2026-11-20"
     assert "Anna Nowak" in version.html and "&lt;script&gt;" in version.html
     assert "Wersje pisma (1)" in page
+
+
+def test_a_partial_extraction_asks_for_the_rest(
+    app: Flask, browser: Browser, fake_ollama: FakeOllama
+) -> None:
+    url = browser.start("Nakaz zapłaty", topic="nakaz-zaplaty")
+    fake_ollama.push_reply(SITUATION)
+    fake_ollama.push_reply(
+        json.dumps({"imie_nazwisko": "Anna Nowak", "sygnatura": "nie wiem", "kwota": [1, 2]})
+    )
+    browser.draft(url)
+    page = text_of(browser.get(url))
+    # What it found fills the form; what it could not find (or got wrong) is asked for.
+    assert 'value="Anna Nowak"' in page
+    assert 'id="f-sygnatura" name="sygnatura" type="text" value=""' in page
+    assert "brakuje w nim niektórych danych" in page
+    assert '<mark class="blank">[sygnatura akt]</mark>' in page
+    assert 'id="blanks-warning"' in page
+    [version] = _versions(app)
+    assert version.fields == {"imie_nazwisko": "Anna Nowak"}
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["to nie JSON", "[1, 2]", json.dumps({"situation": "wymyslona"}), json.dumps({"x": 1})],
+)
+def test_malformed_classification_is_bad_output(
+    app: Flask, browser: Browser, fake_ollama: FakeOllama, answer: str
+) -> None:
+    url = browser.start("Nakaz", topic="nakaz-zaplaty")
+    fake_ollama.push_reply(answer)
+    browser.draft(url)
+    page = text_of(browser.get(url))
+    assert "Model nie przygotował poprawnego pisma" in page
+    assert _versions(app) == []
+    # The guided form is the fallback: the person can pick the document themselves.
+    assert 'id="situation-choice"' in page
+
+
+def test_out_of_scope_words_never_reach_the_model(
+    app: Flask, browser: Browser, fake_ollama: FakeOllama
+) -> None:
+    url = browser.start("Zatrzymali mnie, miałem 1,2 promila, co teraz?", topic="mandat")
+    requests = len(fake_ollama.chat_requests)
+    browser.draft(url)
+    assert len(fake_ollama.chat_requests) == requests
+    page = text_of(browser.get(url))
+    assert "Sprawa karna: tu potrzebny jest obrońca" in page
+    assert "Nieodpłatna pomoc prawna" in page
+    assert _versions(app) == []
+
+
+def test_out_of_scope_situation_from_the_model_gets_no_letter(
+    app: Flask, browser: Browser, fake_ollama: FakeOllama
+) -> None:
+    url = browser.start("Przyszedł mandat z fotoradaru, ale nie z Polski")
+    fake_ollama.push_reply(json.dumps({"situation": "za-granica"}))
+    browser.draft(url)
+    page = text_of(browser.get(url))
+    assert "Sprawa za granicą" in page and "ECK Polska" in page
+    assert _versions(app) == []
+
+
+def test_a_large_claim_is_refused_by_the_fields(
+    app: Flask, browser: Browser, fake_ollama: FakeOllama
+) -> None:
+    url = browser.start("Dostałem pozew", topic="nakaz-zaplaty")
+    fake_ollama.push_reply(SITUATION)
+    fake_ollama.push_reply(_fields(kwota="80000"))
+    browser.draft(url)
+    page = text_of(browser.get(url))
+    assert "Duża sprawa: warto mieć prawnika" in page
+    assert _versions(app) == []
+
+
+def test_the_model_down_leaves_the_guided_form(
+    app: Flask, browser: Browser, fake_ollama: FakeOllama
+) -> None:
+    url = browser.start("Nakaz", topic="nakaz-zaplaty")
+    fake_ollama.push_error(500, "model crashed")
+    browser.draft(url)
+    page = text_of(browser.get(url))
+    assert 'id="situation-choice"' in page
+    browser.post(f"{url}/situation", {"situation": "sprzeciw-nakaz"})
+    page = text_of(browser.get(url))
+    assert 'id="fields-form"' in page
+    fields = {key: SAMPLE_FIELDS[key] for key in SAMPLE_FIELDS}
+    response = browser.post(f"{url}/document/fields", {**fields, "base_version": "0"})
+    assert response.status_code == 302
+    [version] = _versions(app)
+    assert version.author == VersionAuthor.PERSON and version.doc_type == "sprzeciw-nakaz"
 
 
 def test_draft_needs_a_conversation_first(app: Flask, browser: Browser) -> None:
@@ -152,8 +252,8 @@ def test_plain_text_edit_keeps_paragraphs(app: Flask, browser: Browser) -> None:
 
 def test_model_citations_get_a_warning(browser: Browser, fake_ollama: FakeOllama) -> None:
     url = browser.start("Nakaz", topic="nakaz-zaplaty")
-    letter = {**LETTER, "paragraphs": ["Na podstawie art. 999 k.p.c. wnoszę o oddalenie."]}
-    fake_ollama.push_reply(json.dumps(letter, ensure_ascii=False))
+    fake_ollama.push_reply(SITUATION)
+    fake_ollama.push_reply(_fields(uzasadnienie="Na podstawie art. 999 k.p.c. wnoszę o oddalenie."))
     browser.draft(url)
     page = text_of(browser.get(url))
     assert 'id="unlisted-law"' in page and "przepisy spoza naszego sprawdzonego katalogu" in page
@@ -217,19 +317,112 @@ def test_a_draft_sets_the_topic_of_a_free_text_case(
     app: Flask, browser: Browser, fake_ollama: FakeOllama
 ) -> None:
     url = browser.start("Dostałam pismo z sądu")
-    fake_ollama.push_reply(json.dumps(LETTER, ensure_ascii=False))
     browser.draft(url)
     page = text_of(browser.get(url))
     assert "Co mówią przepisy: Nakaz zapłaty lub pozew z sądu" in page
 
 
-def test_oversized_model_output_is_bad_output_not_a_crash(
+def test_oversized_model_output_is_dropped_field_by_field(
     app: Flask, browser: Browser, fake_ollama: FakeOllama
 ) -> None:
     url = browser.start("Sprawa", topic="nakaz-zaplaty")
-    flood = {**LETTER, "paragraphs": ["a\n" * 1500] * 12}
-    fake_ollama.push_reply(json.dumps(flood))
+    fake_ollama.push_reply(SITUATION)
+    fake_ollama.push_reply(_fields(uzasadnienie="a\n" * 5000, powod="x" * 5000))
     response = browser.draft(url)
     assert response.status_code == 302
-    assert "Model nie przygotował poprawnego pisma" in text_of(browser.get(url))
-    assert _versions(app) == []
+    [version] = _versions(app)
+    assert "uzasadnienie" not in version.fields and "powod" not in version.fields
+    assert "[powód]" in version.html
+
+
+def test_a_field_edit_that_loses_a_race_is_stale(app: Flask, browser: Browser) -> None:
+    """The person's form never lands on top of a save made meanwhile: it is refused."""
+    from app.legal.documents import document_type
+    from app.services.dates import today_in_poland
+
+    url = browser.start()
+    document = document_type("dostep-do-danych")
+    with app.app_context():
+        conversation = _conversation(url)
+        values = {key: SAMPLE_FIELDS[key] for key in ("imie_nazwisko", "adres", "miejscowosc")}
+        values["administrator"] = "Sklep sp. z o.o."
+        documents.save_fields(
+            conversation, document, values, VersionAuthor.TEMPLATE, today_in_poland()
+        )
+        _save_behind_our_back(conversation.document.id, 2, "<p>Z innej karty</p>")
+        with pytest.raises(documents.StaleVersionError):
+            documents.save_fields(
+                conversation,
+                document,
+                {**values, "administrator": "Inny sp. z o.o."},
+                VersionAuthor.PERSON,
+                today_in_poland(),
+                base_number=1,
+            )
+    assert [v.number for v in _versions(app)] == [1, 2]
+
+
+def test_a_redraft_corrects_the_model_but_keeps_the_person(
+    app: Flask, browser: Browser, fake_ollama: FakeOllama
+) -> None:
+    url = browser.start("Nakaz zapłaty", topic="nakaz-zaplaty")
+    fake_ollama.push_reply(SITUATION)
+    fake_ollama.push_reply(_fields(data_doreczenia="2026-11-03", powod="Zły Powód"))
+    browser.draft(url)
+    # The person corrects the plaintiff and leaves the date open...
+    fields = {**SAMPLE_FIELDS, "data_doreczenia": "", "powod": "Dobry Powód", "blanks_ok": "1"}
+    saved = browser.post(f"{url}/document/fields", {**fields, "base_version": "1"})
+    assert saved.status_code == 302
+    # ...then drafts again (the situation is known: no classification this time).
+    requests = len(fake_ollama.chat_requests)
+    fake_ollama.push_reply(_fields(data_doreczenia="2026-11-05", powod="Zły Powód"))
+    browser.draft(url)
+    assert len(fake_ollama.chat_requests) == requests + 1
+    versions = _versions(app)
+    assert [v.author for v in versions] == [
+        VersionAuthor.MODEL,
+        VersionAuthor.PERSON,
+        VersionAuthor.MODEL,
+    ]
+    # The person's typed value wins over the model's; the model fills what was left open.
+    assert versions[-1].fields["powod"] == "Dobry Powód"
+    assert versions[-1].fields["data_doreczenia"] == "2026-11-05"
+
+
+def test_a_situation_chosen_meanwhile_is_never_overwritten(app: Flask, browser: Browser) -> None:
+    from app.services import conversations
+
+    url = browser.start()
+    with app.app_context():
+        conversation = _conversation(url)
+        assert conversations.claim_situation(conversation, "sprzeciw-nakaz") == "sprzeciw-nakaz"
+        # Another request (the person's choice) changed it; the model's claim does not win.
+        with db.engine.connect() as other:
+            other.execute(
+                db.text("UPDATE conversations SET situation = 'zarzuty-nakaz' WHERE id = :i"),
+                {"i": conversation.id},
+            )
+            other.commit()
+        assert conversations.claim_situation(conversation, "sprzeciw-epu") == "zarzuty-nakaz"
+        assert (
+            conversations.claim_situation(conversation, "sad-okregowy", replacing="zarzuty-nakaz")
+            == "sad-okregowy"
+        )
+
+
+def test_the_document_can_be_changed(app: Flask, browser: Browser) -> None:
+    url = browser.start()
+    response = browser.post(f"{url}/situation", {"situation": "sprzeciw-nakaz"})
+    assert response.headers["Location"].endswith("#dane")
+    page = text_of(browser.get(url))
+    assert "Wybrano: Sprzeciw od nakazu zapłaty" in page
+    fields = {**SAMPLE_FIELDS, "base_version": "0"}
+    browser.post(f"{url}/document/fields", fields)
+    page = text_of(browser.get(url))
+    assert "To nie to pismo? Zmień rodzaj pisma" in page
+    browser.post(f"{url}/situation", {"situation": "zarzuty-nakaz"})
+    page = text_of(browser.get(url))
+    # The form of the new document opens, pre-filled from what the case already has.
+    assert "Dane do pisma: Zarzuty od nakazu zapłaty" in page
+    assert '<details id="dane" class="fields" open>' in page
+    assert 'value="I Nc 123/26"' in page

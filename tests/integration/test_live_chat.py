@@ -37,7 +37,7 @@ from app.models import (
     Role,
 )
 from tests.fake_ollama import FakeOllama
-from tests.helpers import LIVE, SAMPLE_LETTER, wait_for
+from tests.helpers import LIVE, SAMPLE_FIELDS, wait_for
 from tests.live import Person, Socket, serve, streamed_text
 
 NEW_REPLY = re.compile(r'class="message from-assistant live" id="m(\d+)"')
@@ -701,8 +701,11 @@ def test_drafting_the_letter_over_the_socket(live: Live) -> None:
     chat_id, _ = send(socket, "Dostałam nakaz zapłaty")
     finish(socket, chat_id)
 
-    letter = json.dumps(SAMPLE_LETTER, ensure_ascii=False)
-    live.fake.push_reply(letter, chunk_size=20, chunk_delay=0.01, delay=0.2)
+    # The model first names the situation, then fills the document's fields.
+    situation = json.dumps({"situation": "sprzeciw-nakaz"})
+    letter = json.dumps(SAMPLE_FIELDS, ensure_ascii=False)
+    live.fake.push_reply(situation, delay=0.2)
+    live.fake.push_reply(letter, chunk_size=20, chunk_delay=0.01)
     socket.send_form("draft")
     found = NEW_REPLY.search(collect(socket, NEW_REPLY.search))
     assert found
@@ -719,7 +722,7 @@ def test_drafting_the_letter_over_the_socket(live: Live) -> None:
     progress = re.findall(
         rf'<span id="m{draft_id}-text" class="draft-progress"[^>]*>\((\d+) zn\.\)', frames
     )
-    assert progress and int(progress[-1]) == len(letter)
+    assert progress and int(progress[-1]) == len(situation) + len(letter)
     assert live.row(draft_id).status == MessageStatus.COMPLETE
 
     empty = live.person()

@@ -30,9 +30,21 @@ def test_situation_keys_are_unique() -> None:
     assert len(keys) == len(set(keys))
 
 
-def test_letter_schema_offers_the_topics_situations() -> None:
+def test_classification_schema_offers_the_topics_situations_and_refusals() -> None:
     topic = all_topics()[0]
-    schema = prompts.letter_schema(topic)
+    _, schema = prompts.classification_request(topic)
     enum = schema["properties"]["situation"]["enum"]
     assert enum[-1] == prompts.OTHER_SITUATION
-    assert set(enum[:-1]) == {s.key for s in shown_situations(topic)}
+    assert {s.key for s in shown_situations(topic)} <= set(enum)
+    assert {"przestepstwo", "za-granica", "sad-okregowy"} <= set(enum)
+
+
+def test_extraction_schema_is_the_documents_fields() -> None:
+    from app.legal.documents import document_type
+
+    document = document_type("sprzeciw-nakaz")
+    _, schema = prompts.extraction_request(document, "27 listopada 2026 r.")
+    assert list(schema["properties"]) == [field.key for field in document.fields]
+    assert schema["required"] == [field.key for field in document.fields]
+    # The model is never asked for law: no basis, addressee or demand in the schema.
+    assert not {"podstawa", "basis", "adresat", "petitum"} & set(schema["properties"])

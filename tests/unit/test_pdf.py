@@ -99,3 +99,33 @@ def test_pdf_title_follows_the_letters_heading() -> None:
         "Sprzeciw & wniosek"
     )
     assert pdf.heading_of("<p>bez nagłówka</p>") is None
+
+
+def test_heading_drops_bidi_overrides_raw_and_referenced() -> None:
+    assert pdf.heading_of("<h1>Faktura\u202e&#x202E;&#8238;fdp.exe\x01</h1>") == "Fakturafdp.exe"
+    assert pdf.heading_of("<h1>\u202e&#x2066;</h1>") is None
+
+
+def test_pdf_metadata_and_text_carry_no_bidi_override() -> None:
+    """The path a render takes: sanitized body, title from its heading, signatory as author."""
+    raw = "<h1>Faktura\u202e&#x202E;fdp.exe</h1><p>Treść\u202e pisma&#8238;.</p>"
+    title = pdf.heading_of(raw)
+    assert title == "Fakturafdp.exe"
+    result = pdf.render_letter(sanitize_letter(raw), title=title, author="Jan\u202e Kowalski")
+    reader = PdfReader(io.BytesIO(result.data))
+    assert reader.metadata is not None
+    assert reader.metadata.title == "Fakturafdp.exe"
+    assert reader.metadata.author == "Jan Kowalski"
+    text = _text(result.data)
+    assert "Fakturafdp.exe" in text and "Treść pisma." in text
+    assert "\u202e" not in text
+
+
+def test_pdf_metadata_is_cleaned_even_when_passed_in_directly() -> None:
+    result = pdf.render_letter(
+        "<p>x</p>", title="Wniosek\u202e\u2066 o\nzwrot\x00", author="\u200fJan\tKowalski"
+    )
+    reader = PdfReader(io.BytesIO(result.data))
+    assert reader.metadata is not None
+    assert reader.metadata["/Title"] == "Wniosek o zwrot"
+    assert reader.metadata["/Author"] == "Jan Kowalski"

@@ -104,3 +104,50 @@ def test_typed_paragraphs_mix_with_a_drafted_letter() -> None:
         "<h1>Wniosek</h1>\n<p>Akapit z asystenta.</p>\n"
         "<p>Mój akapit,<br><strong>ważny</strong>.</p>"
     )
+
+
+HIDDEN = ("\u202e", "\u202d", "\u2066", "\u2069", "\u200e", "\u200f", "\u061c", "\x01", "\x7f")
+
+
+def _has_hidden(text: str) -> bool:
+    return any(char in text for char in HIDDEN)
+
+
+def test_drops_raw_bidi_overrides_and_controls() -> None:
+    clean = sanitize_letter("<h1>Faktura\u202efdp.exe</h1><p>a\u2066b\u2069c\x01d\x7fe</p>")
+    assert clean == "<h1>Fakturafdp.exe</h1><p>abcde</p>"
+
+
+@pytest.mark.parametrize(
+    "reference",
+    ["&#x202E;", "&#X202e;", "&#8238;", "&#x2066;", "&#x200F;", "&rlm;", "&lrm;", "&#1;", "&#127;"],
+)
+def test_character_references_cannot_smuggle_hidden_characters(reference: str) -> None:
+    from html import unescape
+
+    clean = sanitize_letter(f"<h1>Faktura{reference}fdp.exe</h1><p>x{reference}y</p>")
+    assert not _has_hidden(clean)
+    assert not _has_hidden(unescape(clean))
+    assert clean == "<h1>Fakturafdp.exe</h1><p>xy</p>"
+
+
+def test_an_escaped_reference_stays_visible_text() -> None:
+    clean = sanitize_letter("<p>a&amp;#x202E;b</p>")
+    assert clean == "<p>a&amp;#x202E;b</p>"
+
+
+def test_keeps_soft_hyphens_and_emoji_joiners() -> None:
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    assert sanitize_letter(f"<p>roz&shy;patrzenie {family}</p>") == (
+        f"<p>roz\u00adpatrzenie {family}</p>"
+    )
+
+
+def test_a_letter_of_only_overrides_is_empty() -> None:
+    with pytest.raises(SanitizeError, match="document_empty"):
+        sanitize_letter("<p>\u202e&#x202E;&#8238;\u2066</p>")
+
+
+def test_cleaning_keeps_sanitizing_idempotent() -> None:
+    once = sanitize_letter("<p>a\u202eb&#x202E;c\r\nd&nbsp;e</p>")
+    assert sanitize_letter(once) == once
