@@ -426,3 +426,37 @@ def test_the_document_can_be_changed(app: Flask, browser: Browser) -> None:
     assert "Dane do pisma: Zarzuty od nakazu zapłaty" in page
     assert '<details id="dane" class="fields" open>' in page
     assert 'value="I Nc 123/26"' in page
+
+
+def test_hostile_structured_output_loses_only_its_bad_values(
+    app: Flask, browser: Browser, fake_ollama: FakeOllama
+) -> None:
+    url = browser.start("Nakaz zapłaty", topic="nakaz-zaplaty")
+    fake_ollama.push_reply(SITUATION)
+    hostile = {
+        **SAMPLE_FIELDS,
+        "imie_nazwisko": "<img src=x onerror=alert(1)>",
+        "sad": "Sąd Rejonowy <script>alert(1)</script>",
+        "sygnatura": {"$gt": ""},
+        "kwota": "1e999",
+        "data_doreczenia": "2099-01-01",
+        "powod_adres": None,
+        "uzasadnienie": "Tekst \u202eodwrócony {{ 7*7 }} {% raw %}",
+        "podstawa": "art. 999 k.p.c.",
+        "__proto__": "x",
+    }
+    fake_ollama.push_reply(json.dumps(hostile, ensure_ascii=False))
+    browser.draft(url)
+    [version] = _versions(app)
+    stored = version.fields
+    # Invalid values are dropped (and asked for), valid ones kept, unknown keys ignored.
+    for key in ("imie_nazwisko", "sygnatura", "kwota", "data_doreczenia", "powod_adres"):
+        assert key not in stored, key
+    assert "podstawa" not in stored and "__proto__" not in stored
+    assert stored["sad"] == "Sąd Rejonowy <script>alert(1)</script>"
+    assert stored["uzasadnienie"] == "Tekst odwrócony {{ 7*7 }} {% raw %}"
+    assert "<script>" not in version.html and "&lt;script&gt;" in version.html
+    assert "49" not in version.html and "\u202e" not in version.html
+    assert "art. 999" not in version.html
+    page = text_of(browser.get(url))
+    assert '<mark class="blank">[sygnatura akt]</mark>' in page

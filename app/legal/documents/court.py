@@ -103,7 +103,7 @@ COURT: tuple[DocumentType, ...] = (
             AMOUNT,
             Field(
                 "uzasadnienie",
-                "Uzasadnienie (niewymagane)",
+                "Uzasadnienie",
                 Kind.PARAGRAPHS,
                 required=False,
                 hint="Sprzeciw w e-sądzie nie wymaga uzasadnienia ani dowodów.",

@@ -71,7 +71,7 @@ FINES: tuple[DocumentType, ...] = (
                 "od uprawomocnienia się mandatu (kredytowy: od podpisania; gotówkowy"
                 " i zaoczny: od zapłaty)",
                 "data_prawomocnosci",
-                "art. 101 § 1 k.p.w.",
+                "art. 101 k.p.w.",
             ),
         ),
     ),
@@ -95,7 +95,7 @@ FINES: tuple[DocumentType, ...] = (
             ),
             Field(
                 "uzasadnienie",
-                "Uzasadnienie (niewymagane)",
+                "Uzasadnienie",
                 Kind.PARAGRAPHS,
                 required=False,
                 hint="Sprzeciw nie wymaga uzasadnienia; możesz krótko opisać swoje stanowisko.",
