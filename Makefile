@@ -11,7 +11,7 @@ RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejav
 TEST_PACKAGES := chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test worker llm-worker vendor lint format bench bench-stream bench-extract system-packages services clean
+.PHONY: run test worker llm-worker vendor lint format bench bench-stream bench-extract bench-journey system-packages services clean
 
 run: $(VENV)/.installed
 	$(VENV)/bin/flask --app app:create_app db upgrade
@@ -33,13 +33,19 @@ llm-worker: $(VENV)/.installed
 	$(PY) worker.py llm --threads $(LLM_THREADS)
 
 # Refreshes the vendored front-end files from the pinned package.json + lock (npm registry).
+# Of pdf.js only the display layer and its worker (ES modules, the plain non-legacy build);
+# its optional native canvas is for Node, never the browser, so optional packages are omitted.
 vendor:
-	npm ci --ignore-scripts --no-audit --no-fund
-	rm -f static/vendor/htmx-*.js
+	npm ci --ignore-scripts --no-audit --no-fund --omit=optional
+	rm -f static/vendor/htmx-*.js static/vendor/pdfjs-*.js
 	cp node_modules/htmx.org/dist/htmx.min.js \
 		static/vendor/htmx-$$(node -p 'require("htmx.org/package.json").version').min.js
 	cp node_modules/htmx-ext-ws/dist/ws.min.js \
 		static/vendor/htmx-ext-ws-$$(node -p 'require("htmx-ext-ws/package.json").version').min.js
+	cp node_modules/pdfjs-dist/build/pdf.min.mjs \
+		static/vendor/pdfjs-$$(node -p 'require("pdfjs-dist/package.json").version').min.js
+	cp node_modules/pdfjs-dist/build/pdf.worker.min.mjs \
+		static/vendor/pdfjs-worker-$$(node -p 'require("pdfjs-dist/package.json").version').min.js
 	@ls static/vendor
 
 lint: $(VENV)/.installed
@@ -62,6 +68,12 @@ bench-stream: $(VENV)/.installed
 # Options through BENCH_ARGS, e.g. `make bench-extract BENCH_ARGS="--limit 5 --json"`.
 bench-extract: $(VENV)/.installed
 	$(PY) bench/extract_bench.py $(BENCH_ARGS)
+
+# A phone user's taps, typing and time to the PDF, guided and by chat (Chromium, fake model).
+# Options through BENCH_ARGS, e.g. `make bench-journey BENCH_ARGS="--runs 5"`.
+bench-journey: $(VENV)/.installed
+	@$(MAKE) --no-print-directory system-packages PACKAGES="$(TEST_PACKAGES)"
+	$(PY) bench/journey_bench.py $(BENCH_ARGS)
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(MAKE) --no-print-directory system-packages PACKAGES="$(RUN_PACKAGES)"

@@ -9,6 +9,10 @@ of one process: a generation is network I/O (streaming from Ollama, publishing t
 threads share one Ollama client and one database and Redis pool instead of forking per job.
 N should match how many requests Ollama serves at once (OLLAMA_NUM_PARALLEL). The two queues
 have separate workers, so a long PDF never waits behind a chat and the other way round.
+
+The PDF worker also deletes cases untouched for RETENTION_DAYS, once an hour, from RQ's own
+maintenance step in its main loop: no RQ scheduler process (which does not survive every
+Redis restart) and no extra thread beside the forking work horses.
 """
 
 from __future__ import annotations
@@ -20,27 +24,34 @@ import signal
 import socket
 import sys
 import threading
+import time
 from types import FrameType
 
-from flask import Flask
+from flask import Flask, current_app
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker, Worker
 from rq.exceptions import StopRequested
 from rq.timeouts import TimerDeathPenalty
+from sqlalchemy.exc import SQLAlchemyError
 
 from app import clients, create_app
+from app.commands import purge_old_cases_of
 from app.extensions import db
 from app.services import pdf
 
 LLM_WORKER_TTL = 20
 # An idle model worker looks for a stop request this often (seconds).
 STOP_POLL_S = 2
+# How often the PDF worker deletes cases untouched for RETENTION_DAYS (seconds).
+PURGE_INTERVAL_S = 3600
 
 
 class PdfWorker(Worker):
     """An RQ worker whose work horses run with a memory limit and fresh DB connections."""
 
     memory_limit_mb: int = 1024
+    _last_purge: float | None = None
 
     def main_work_horse(self, job, queue):  # type: ignore[no-untyped-def]
         """Runs in the forked child: limit its memory, drop inherited DB connections."""
@@ -48,6 +59,31 @@ class PdfWorker(Worker):
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         db.engine.dispose(close=False)
         return super().main_work_horse(job, queue)
+
+    def run_maintenance_tasks(self) -> None:
+        """RQ's own upkeep (at start, then every 10 minutes between jobs), then the purge."""
+        super().run_maintenance_tasks()
+        self.purge_old_cases()
+
+    def purge_old_cases(self) -> None:
+        """Delete cases untouched for RETENTION_DAYS, at most once per PURGE_INTERVAL_S.
+
+        Runs in the worker's main process inside the app context; a failure is logged and
+        tried again at the next interval, never allowed to stop the worker.
+        """
+        now = time.monotonic()
+        if self._last_purge is not None and now - self._last_purge < PURGE_INTERVAL_S:
+            return
+        self._last_purge = now
+        try:
+            deleted = purge_old_cases_of(current_app._get_current_object())  # type: ignore[attr-defined]
+            if deleted.cases:
+                self.log.info("retention: deleted %s cases, %s files", deleted.cases, deleted.files)
+        except (SQLAlchemyError, RedisError, OSError):
+            # The database, Redis or the disk failed: try again at the next interval.
+            self.log.exception("retention purge failed")
+        finally:
+            db.session.remove()
 
 
 class ThreadWorker(SimpleWorker):

@@ -33,19 +33,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     sock.init_app(app)
 
-    from app import errors, security, views
+    from app import commands, errors, security, views
     from app.conversations import bp as conversations_bp
     from app.documents import bp as documents_bp
     from app.guide import bp as guide_bp
     from app.main import bp as main_bp
     from app.renders import bp as renders_bp
+    from app.transfer import bp as transfer_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(conversations_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(guide_bp)
+    app.register_blueprint(transfer_bp)
     app.register_blueprint(renders_bp)
     security.init_app(app)
     errors.init_app(app)
     views.init_app(app)
+    commands.init_app(app)
     return app

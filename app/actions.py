@@ -9,14 +9,16 @@ audience (``app.wording`` for people).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from flask import current_app
+from markupsafe import Markup
 
 from app import clients
 from app.legal.documents import DocumentType, document_type
 from app.legal.scope import Refusal, refusal, refusal_for_fields
 from app.models import Conversation, DocumentVersion, Message, Render, VersionAuthor
-from app.services import conversations, documents, fields, generation, letters
+from app.services import conversations, documents, fields, generation, letters, redline, revising
 from app.services.dates import today_in_poland
 from app.services.sanitize import SanitizeError, sanitize_letter
 from app.tasks import enqueue_turn, queue_render
@@ -86,6 +88,15 @@ def retry(conversation: Conversation) -> Message:
 def draft(conversation: Conversation) -> Message:
     """Start drafting the letter from the conversation."""
     return _started(generation.start_draft, conversation)
+
+
+def revise(conversation: Conversation, target: str, how: str, fact: str = "") -> Message:
+    """Start revising one paragraph of the letter's free text, or all of it."""
+    try:
+        revision = revising.check(conversation, target, how, fact)
+    except revising.RevisionError as exc:
+        raise ActionError(exc.code) from exc
+    return _started(generation.start_revise, conversation, revision.to_json())
 
 
 def release_lost(conversation: Conversation) -> None:
@@ -191,3 +202,53 @@ def blanks_of(conversation: Conversation) -> list[str]:
     if current is None:
         return []
     return letters.blanks(current.html, letters.placeholders(document_type(current.doc_type)))
+
+
+def restore_version(
+    conversation: Conversation, number: int, base_number: int
+) -> DocumentVersion | None:
+    """Make an earlier version the current one again, as a new version; None when it
+    already is the current letter."""
+    version = documents.find_version(conversation, number)
+    if version is None:
+        raise ActionError("not_found")
+    try:
+        return documents.restore_version(conversation, version, base_number)
+    except (SanitizeError, documents.StaleVersionError) as exc:
+        raise ActionError(exc.code) from exc
+
+
+class VersionComparison(NamedTuple):
+    """Two versions of the letter (older first) and what changed between them."""
+
+    old: DocumentVersion
+    new: DocumentVersion
+    redline: redline.Redline
+
+    @property
+    def html(self) -> Markup:
+        """The comparison as escaped HTML with <ins> and <del>."""
+        return redline.to_html(self.redline)
+
+
+def compare_versions(
+    conversation: Conversation, a: int | None, b: int | None
+) -> VersionComparison | None:
+    """Compare versions ``a`` and ``b`` (a missing one is the current version; both missing:
+    the default pair); None when the letter has only one version to offer."""
+    current = conversation.document.current if conversation.document else None
+    if current is None:
+        raise ActionError("not_found")
+    if a is None and b is None:
+        pair = documents.default_comparison(conversation)
+        if pair is None:
+            return None
+    else:
+        found = [
+            documents.find_version(conversation, current.number if n is None else n) for n in (a, b)
+        ]
+        if None in found:
+            raise ActionError("not_found")
+        pair = found[0], found[1]
+    old, new = sorted(pair, key=lambda version: version.number)
+    return VersionComparison(old, new, redline.compare(old.html, new.html))

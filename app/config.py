@@ -85,6 +85,8 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "WS_MAX_FRAME_BYTES": _env_number("WS_MAX_FRAME_BYTES", 16 * 1024),
         "RATELIMIT_SOCKET": os.environ.get("RATELIMIT_SOCKET", "").strip() or "30 per minute",
         "STORAGE_DIR": os.environ.get("STORAGE_DIR", "").strip() or storage_default,
+        # Cases untouched for this many days are deleted with their PDFs; 0 keeps them.
+        "RETENTION_DAYS": _env_number("RETENTION_DAYS", 30),
         # A letter of 100,000 Polish characters is about 600 KB form-encoded.
         "MAX_CONTENT_LENGTH": _env_number("MAX_REQUEST_BYTES", 1024 * 1024),
         "PDF_JOB_TIMEOUT": _env_number("PDF_JOB_TIMEOUT", 120),
@@ -95,6 +97,7 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "RATELIMIT_START": os.environ.get("RATELIMIT_START", "").strip() or "10 per minute",
         "RATELIMIT_RENDERS": os.environ.get("RATELIMIT_RENDERS", "").strip() or "10 per minute",
         "RATELIMIT_SAVES": os.environ.get("RATELIMIT_SAVES", "").strip() or "30 per minute",
+        "RATELIMIT_TRANSFER": os.environ.get("RATELIMIT_TRANSFER", "").strip() or "10 per hour",
         "RATELIMIT_HEADERS_ENABLED": True,
         # Redis down: keep limiting per process rather than failing every request.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,

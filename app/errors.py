@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+import re
+
+from flask import Flask, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -18,8 +20,25 @@ TEXTS = {
 }
 
 
+CASE_PATH = re.compile(r"^/conversations/([A-Za-z0-9_-]{1,32})(?:/|$)")
+
+
+def _case_url() -> str | None:
+    """The case this request was about, when this browser owns it: the way back."""
+    found = CASE_PATH.match(request.path)
+    if not found:
+        return None
+    from app.security import current_owner
+    from app.services.conversations import get_owned
+
+    if get_owned(found.group(1), current_owner()) is None:
+        return None
+    return url_for("conversations.show", public_id=found.group(1))
+
+
 def _page(status: int, text: str) -> tuple[str, int]:
-    return render_template("errors/error.html", status=status, text=text), status
+    back = _case_url() if status in (400, 413, 429) else None
+    return render_template("errors/error.html", status=status, text=text, back=back), status
 
 
 def init_app(app: Flask) -> None:

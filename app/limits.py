@@ -30,6 +30,11 @@ def render_limit() -> str:
     return current_app.config["RATELIMIT_RENDERS"]
 
 
+def transfer_limit() -> str:
+    """Limit for attempts to use a transfer code (it must not be guessed)."""
+    return current_app.config["RATELIMIT_TRANSFER"]
+
+
 def socket_limit() -> str:
     """Limit for frames a browser session sends over the chat socket."""
     return current_app.config["RATELIMIT_SOCKET"]

@@ -172,3 +172,59 @@ FIELD_ERRORS = {
     "bad_duration": "Wpisz termin tak jak w piśmie z sądu, np. „14 dni” albo „2 tygodnie”.",
     "bad_choice": "Wybierz jedną z możliwości.",
 }
+
+# Moving a case to another device.
+TRANSFER_INVALID = (
+    "Ten kod nie działa: jest błędny, został już użyty albo minęło 15 minut. Poproś o nowy kod"
+    " na urządzeniu, na którym masz sprawę."
+)
+TRANSFER_DONE = "Sprawa jest teraz dostępna także w tej przeglądarce."
+START_EMPTY = (
+    "Opisz swoją sprawę w kilku słowach albo wybierz poniżej, czego dotyczy — wtedy zaczniemy."
+)
+
+# Versions of the letter.
+VERSION_RESTORED = (
+    "Przywrócono wersję {old} — jest teraz aktualna jako wersja {number}. Poprzednie wersje"
+    " zostają."
+)
+VERSION_RESTORE_UNCHANGED = "To już jest treść aktualnej wersji pisma — nic się nie zmieniło."
+VERSION_RESTORE_STALE = (
+    "W międzyczasie zapisano nowszą wersję pisma, więc niczego nie przywróciliśmy i nic nie"
+    " zginęło. Sprawdź aktualną wersję; jeśli nadal chcesz wrócić do tej, naciśnij"
+    " „Przywróć tę wersję” jeszcze raz."
+)
+
+# Deleting cases.
+CASE_DELETED = "Sprawa została usunięta razem z rozmową, pismem i plikami PDF."
+CASE_DELETE_FAILED = (
+    "Nie udało się usunąć sprawy — nic nie zostało usunięte. Spróbuj ponownie za chwilę."
+)
+CASES_DELETED = "Usunęliśmy wszystkie Twoje sprawy razem z rozmowami, pismami i plikami PDF."
+CASES_DELETE_FAILED = (
+    "Nie udało się usunąć wszystkich spraw (część mogła już zniknąć). Spróbuj ponownie za chwilę."
+)
+NO_CASES = "Ta przeglądarka nie ma żadnych spraw."
+
+# Revising the letter with the model.
+REVISE_WORKING = "Asystent poprawia pismo…"
+REVISE_READY = (
+    "Poprawiona wersja pisma jest gotowa. Porównaj zmiany — poprzednią wersję możesz przywrócić."
+)
+REVISE_UNCHANGED = "Asystent nie zmienił tekstu, więc nie powstała nowa wersja."
+REVISE_STOPPED = "Poprawianie przerwane; pismo zostało bez zmian."
+REVISE_STALE = (
+    "W międzyczasie zapisano nowszą wersję pisma, więc poprawka nie została dodana."
+    " Spróbuj ponownie."
+)
+REVISE_NEEDS_FIELDS = (
+    "Poprawiać z asystentem można pismo przygotowane z danych. Twoja wersja ma zmieniony cały"
+    " tekst — wróć do wersji z danych albo popraw ją sam."
+)
+REVISE_BAD_REQUEST = (
+    "Nie wiemy, co poprawić: wybierz akapit i sposób (przy „Dodaj fakt” wpisz ten fakt)."
+)
+REVISE_FAILED = (
+    "Asystent nie poprawił pisma (model nie odpowiedział albo odpowiedział nie na temat)."
+    " Pismo zostało bez zmian — spróbuj za chwilę albo popraw je sam."
+)

@@ -6,13 +6,13 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from markupsafe import Markup
 
 from app import messages, wording
 from app.legal.documents import KEEP_PROOF, MOVING_BASIS
 from app.models import Message, MessageStatus
-from app.services import generation
+from app.services import generation, inapp
 from app.services.case_deadlines import rule_text
 from app.services.dates import in_poland, left_phrase, polish_date, until_phrase
 from app.services.markdown import render_markdown
@@ -47,6 +47,13 @@ def vendored(static_folder: str) -> dict[str, str]:
     return names
 
 
+def in_app_browser() -> inapp.InAppBrowser | None:
+    """The social app whose built-in browser made this request, or None for a normal one."""
+    if not has_request_context():
+        return None
+    return inapp.detect(request.headers.get("User-Agent"))
+
+
 def init_app(app: Flask) -> None:
     """Register Jinja filters."""
     app.add_template_filter(lambda text: Markup(render_markdown(text)), "markdown")
@@ -60,5 +67,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["keep_proof"] = KEEP_PROOF
     app.jinja_env.globals["messages"] = messages
     app.jinja_env.globals["reply_note"] = wording.reply_note
+    app.jinja_env.globals["revision_version"] = wording.revision_version
     app.jinja_env.globals["turn_note"] = turn_note
     app.jinja_env.globals["vendor"] = vendored(app.static_folder or "static")
+    app.jinja_env.globals["in_app_browser"] = in_app_browser
+    # Lets a fragment offer a feature only where its blueprint is registered.
+    app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in app.view_functions

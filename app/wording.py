@@ -3,6 +3,8 @@ fragments and the chat socket)."""
 
 from __future__ import annotations
 
+import json
+
 from app import messages
 from app.models import Message, MessageKind, MessageStatus
 from app.services.conversations import MAX_MESSAGE_CHARS
@@ -26,6 +28,9 @@ ACTION_ERRORS = {
     "document_too_deep": messages.DOCUMENT_TOO_DEEP,
     "document_empty": messages.DOCUMENT_EMPTY,
     "fields_invalid": messages.FIELDS_INVALID,
+    "revise_needs_fields": messages.REVISE_NEEDS_FIELDS,
+    "revise_bad_request": messages.REVISE_BAD_REQUEST,
+    "transfer_invalid": messages.TRANSFER_INVALID,
     "situation_unknown": messages.SITUATION_UNKNOWN,
 }
 CHAT_FAILURES = {
@@ -63,6 +68,31 @@ DRAFT_ENDINGS = {
 }
 
 
+def _revise_note(message: Message) -> str:
+    if message.status == MessageStatus.COMPLETE:
+        if message.error_code == "unchanged":
+            return messages.REVISE_UNCHANGED
+        return messages.REVISE_READY
+    if message.status == MessageStatus.INTERRUPTED:
+        return messages.REVISE_STOPPED
+    if message.error_code == "stale":
+        return messages.REVISE_STALE
+    if message.error_code in ("revise_needs_fields", "revise_bad_request"):
+        return ACTION_ERRORS[message.error_code]
+    return messages.REVISE_FAILED
+
+
+def revision_version(message: Message) -> int | None:
+    """The version a finished revision made (for its "compare" link), if any."""
+    if message.kind != MessageKind.REVISE or not message.request:
+        return None
+    try:
+        number = json.loads(message.request).get("version")
+    except ValueError:
+        return None
+    return number if isinstance(number, int) else None
+
+
 def action_error(code: str) -> str:
     """What to tell the person when an action was refused."""
     return ACTION_ERRORS.get(code, messages.BAD_REQUEST)
@@ -70,6 +100,8 @@ def action_error(code: str) -> str:
 
 def reply_note(message: Message) -> str | None:
     """The sentence shown under a finished reply that did not end normally (None if it did)."""
+    if message.kind == MessageKind.REVISE:
+        return _revise_note(message)
     if message.kind == MessageKind.DRAFT:
         if message.status == MessageStatus.COMPLETE:
             return DRAFT_ENDINGS.get(message.error_code or "", messages.DRAFT_READY)
@@ -87,6 +119,8 @@ def reply_note(message: Message) -> str | None:
 
 def writing_note(message: Message) -> str:
     """What a turn says while the model writes it."""
+    if message.kind == MessageKind.REVISE:
+        return messages.REVISE_WORKING
     return messages.DRAFT_WORKING if message.kind == MessageKind.DRAFT else messages.REPLY_WRITING
 
 
@@ -100,3 +134,11 @@ def waiting_note(message: Message, ahead: int) -> str:
 def field_error(code: str) -> str:
     """What to tell the person about one field that cannot be accepted."""
     return messages.FIELD_ERRORS.get(code, messages.FIELD_ERRORS["bad_value"])
+
+
+RESTORE_ERRORS = {"document_stale": messages.VERSION_RESTORE_STALE}
+
+
+def restore_error(code: str) -> str:
+    """What to tell the person when restoring a version was refused."""
+    return RESTORE_ERRORS.get(code) or action_error(code)

@@ -32,7 +32,15 @@ MARIADB_URL = os.environ.get(
     "TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test?charset=utf8mb4"
 )
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-TABLES = ("renders", "document_versions", "documents", "messages", "conversations")
+TABLES = (
+    "transfer_codes",
+    "conversation_owners",
+    "renders",
+    "document_versions",
+    "documents",
+    "messages",
+    "conversations",
+)
 # Short model timeouts for the whole suite, the same in the app and in the model worker.
 GENERATION_LIMITS = {
     "OLLAMA_TIMEOUT": 5.0,

@@ -120,6 +120,8 @@ class Browser:
         With a first message the model's reply is generated in the background: by default
         this waits until it has finished.
         """
+        # An empty start starts nothing; a test that wants an empty case names a topic.
+        topic = topic or ("" if message else "nakaz-zaplaty")
         response = self.post("/conversations", {"message": message, "topic": topic})
         assert response.status_code == 302, response.status_code
         url = response.headers["Location"].split("#", 1)[0]
@@ -131,7 +133,10 @@ class Browser:
         """Wait until no reply of the conversation is pending or streaming; return the page."""
 
         def settled() -> str | None:
-            page = text_of(self.get(url))
+            response = self.get(url)
+            # A broken page is no idle page: fail here, not in a later assertion.
+            assert response.status_code == 200, response.status_code
+            page = text_of(response)
             return None if LIVE in page else page
 
         return wait_for(settled, timeout=timeout, interval=0.05)

@@ -13,8 +13,15 @@ from app.guide.forms import form_context
 from app.legal import all_topics, get_topic, shown_situations
 from app.legal.documents import document_type
 from app.legal.scope import Refusal, refusal, topic_refusals
-from app.models import Conversation
-from app.services import case_deadlines, conversations, documents, generation, letters
+from app.models import Conversation, DocumentVersion
+from app.services import (
+    case_deadlines,
+    conversations,
+    documents,
+    generation,
+    letters,
+    revising,
+)
 from app.services.calendar import deadline_event as calendar_event
 from app.services.citations import letter_cites_unlisted_law
 from app.services.dates import polish_date, today_in_poland
@@ -30,6 +37,19 @@ def case_context(conversation: Conversation) -> dict[str, Any]:
         "deadline": case_deadlines.for_case(document, values, today_in_poland()),
         "refusal": refusal(conversation.situation),
     }
+
+
+def revisable_paragraphs(current: DocumentVersion | None) -> list[tuple[str, str, str]]:
+    """(target, field label, paragraph) for each paragraph of the letter's free text that
+    the model may rewrite; [] when the current version is not made from fields."""
+    document = document_type(current.doc_type) if current is not None else None
+    if document is None or not current.fields_json:
+        return []
+    return [
+        (f"{field.key}:{index}", field.label, paragraph)
+        for field in revising.free_fields(document)
+        for index, paragraph in enumerate(revising.split(current.fields.get(field.key, "")))
+    ]
 
 
 def deadline_event(conversation: Conversation) -> bytes | None:
@@ -93,6 +113,7 @@ def page_context(
         "other_refusal": refusal("inne"),
         "preview": letters.mark_blanks(current.html, known) if current else None,
         "blanks": letters.blanks(current.html, known) if current else [],
+        "revisable": revisable_paragraphs(current),
         "conversation": conversation,
         "topic": topic,
         "topics": all_topics(),
@@ -109,6 +130,7 @@ def page_context(
         "facts": topic.facts if topic else (),
         "live": live,
         "awaiting_reply": live is None and conversations.awaiting_reply(conversation),
+        "last_failed": conversations.last_reply_failed(conversation),
         "message_text": message_text,
         "message_error": message_error,
         "document": document,

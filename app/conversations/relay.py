@@ -121,7 +121,7 @@ class Relay:
         self.following[message.id] = channels.START
         if message.status == MessageStatus.PENDING:
             self.waiting.add(message.id)
-        if message.kind == MessageKind.DRAFT:
+        if message.kind != MessageKind.CHAT:
             self.drafted[message.id] = 0
 
     def _controls(self) -> str:

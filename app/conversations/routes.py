@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from app import actions, limits, messages, wording
+from app import actions, clients, limits, messages, wording
 from app.access import owned_conversation
 from app.conversations import bp
 from app.conversations.page import deadline_event, render_page
 from app.extensions import limiter
+from app.legal import get_topic
 from app.main.routes import landing_page
 from app.models import Message
 from app.security import ensure_owner
-from app.services import conversations, generation
+from app.services import cases, conversations, generation
 
 STOP_WAIT_S = 2.0
 
@@ -28,12 +29,16 @@ def _to_message(public_id: str, message: Message | None) -> Response:
 def start() -> Response | tuple[str, int]:
     """Start a conversation from the landing page, optionally with a first message."""
     text = request.form.get("message", "")
+    topic = request.form.get("topic")
+    if not text.strip() and get_topic(topic) is None:
+        # An empty "Zacznij" starts nothing: no empty case is stored.
+        return landing_page(text, messages.START_EMPTY), 422
     if text.strip():
         try:
             conversations.clean_message(text)
         except conversations.InputError as exc:
             return landing_page(text, wording.action_error(exc.code)), 422
-    conversation = conversations.start(ensure_owner(), request.form.get("topic"))
+    conversation = conversations.start(ensure_owner(), topic)
     if not text.strip():
         return redirect(url_for("conversations.show", public_id=conversation.public_id))
     try:
@@ -146,3 +151,29 @@ def retry(public_id: str) -> Response:
         flash(wording.action_error(exc.code), "chat:info")
         return _to_message(public_id, None)
     return _to_message(public_id, reply)
+
+
+@bp.get("/<public_id>/usun")
+def confirm_delete(public_id: str) -> str:
+    """Ask before deleting the case; the page changes nothing."""
+    conversation = owned_conversation(public_id)
+    return render_template(
+        "conversations/delete.html",
+        conversation=conversation,
+        shared=len(conversation.owners) > 1,
+    )
+
+
+@bp.post("/<public_id>/usun")
+def delete_case(public_id: str) -> Response:
+    """Delete the case at once and for good, for every browser that owns it."""
+    conversation = owned_conversation(public_id)
+    try:
+        cases.delete_case(
+            conversation, storage_dir=current_app.config["STORAGE_DIR"], bus=clients.bus()
+        )
+    except cases.CaseError:
+        flash(messages.CASE_DELETE_FAILED, "error")
+        return redirect(url_for("conversations.confirm_delete", public_id=public_id))
+    flash(messages.CASE_DELETED, "info")
+    return redirect(url_for("main.index"))

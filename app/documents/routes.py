@@ -14,6 +14,14 @@ from app.extensions import limiter
 from app.renders.routes import status_redirect
 
 
+def _base_version() -> int:
+    """The version number the person's page showed (-1 for nonsense: then it is stale)."""
+    try:
+        return int(request.form.get("base_version", "0"))
+    except ValueError:
+        return -1
+
+
 def _back(public_id: str) -> Response:
     return redirect(url_for("conversations.show", public_id=public_id, _anchor="pismo"))
 
@@ -41,10 +49,7 @@ def save(public_id: str) -> Response | tuple[str, int]:
     """
     conversation = owned_conversation(public_id)
     text = request.form.get("html", "")
-    try:
-        base = int(request.form.get("base_version", "0"))
-    except ValueError:
-        base = -1
+    base = _base_version()
     try:
         version = actions.save_letter(conversation, text, base)
     except actions.ActionError as exc:
@@ -71,10 +76,7 @@ def save_fields(public_id: str) -> Response | tuple[str, int]:
     """Save the letter's fields and paragraphs as a new version; errors keep what was typed."""
     conversation = owned_conversation(public_id)
     raw = request.form.to_dict()
-    try:
-        base = int(request.form.get("base_version", "0"))
-    except ValueError:
-        base = -1
+    base = _base_version()
     blanks_ok = request.form.get("blanks_ok") == "1"
     try:
         version = actions.save_fields(conversation, raw, base, blanks_ok=blanks_ok)
@@ -95,6 +97,22 @@ def save_fields(public_id: str) -> Response | tuple[str, int]:
     return _back(public_id)
 
 
+@bp.post("/revise")
+@limiter.shared_limit(limits.message_limit, scope=limits.MODEL_SCOPE)
+def revise(public_id: str) -> Response:
+    """Ask the model to rewrite one paragraph of the free text (or all of it)."""
+    conversation = owned_conversation(public_id)
+    form = request.form
+    try:
+        turn = actions.revise(
+            conversation, form.get("target", ""), form.get("how", ""), form.get("fact", "")
+        )
+    except actions.ActionError as exc:
+        flash(wording.action_error(exc.code), "document:error")
+        return _back(public_id)
+    return redirect(url_for("conversations.show", public_id=public_id, _anchor=f"m{turn.id}"))
+
+
 @bp.get("/versions/<int:number>")
 def version(public_id: str, number: int) -> str:
     """One earlier version of the letter, read-only."""
@@ -109,4 +127,62 @@ def version(public_id: str, number: int) -> str:
         conversation=conversation,
         document=document,
         version=found,
+    )
+
+
+def _number(name: str) -> int | None:
+    """A version number from the query string (None when not given); anything else is 404."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        abort(404)
+
+
+@bp.post("/versions/<int:number>/restore")
+@limiter.limit(limits.save_limit)
+def restore(public_id: str, number: int) -> Response | tuple[str, int]:
+    """Make an earlier version current again as a new version; a stale page is refused."""
+    conversation = owned_conversation(public_id)
+    base = _base_version()
+    try:
+        restored = actions.restore_version(conversation, number, base)
+    except actions.ActionError as exc:
+        if exc.code == "not_found":
+            abort(404)
+        document = conversation.document
+        page = render_template(
+            "documents/version.html",
+            **case_context(conversation),
+            conversation=conversation,
+            document=document,
+            version=next(v for v in document.versions if v.number == number),
+            restore_error=wording.restore_error(exc.code),
+        )
+        return page, 422
+    if restored is None:
+        flash(messages.VERSION_RESTORE_UNCHANGED, "document:info")
+    else:
+        text = messages.VERSION_RESTORED.format(old=number, number=restored.number)
+        flash(text, "document:info")
+    return _back(public_id)
+
+
+@bp.get("/compare")
+def compare(public_id: str) -> str:
+    """Two versions compared word by word (``a`` and ``b``; by default what the person
+    changed in the model's latest draft, else the previous version against the current)."""
+    conversation = owned_conversation(public_id)
+    try:
+        comparison = actions.compare_versions(conversation, _number("a"), _number("b"))
+    except actions.ActionError:
+        abort(404)
+    return render_template(
+        "documents/compare.html",
+        **case_context(conversation),
+        conversation=conversation,
+        document=conversation.document,
+        comparison=comparison,
     )

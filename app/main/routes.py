@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from typing import Any
 
+from flask import (
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_from_directory,
+    session,
+    url_for,
+)
+from werkzeug.wrappers import Response
+
+from app import clients, messages
 from app.legal import OUT_OF_SCOPE, all_topics
 from app.main import bp
+from app.security import current_owner
+from app.services import cases, conversations
 
 
 def landing_page(message_text: str = "", message_error: str | None = None) -> str:
@@ -16,6 +30,7 @@ def landing_page(message_text: str = "", message_error: str | None = None) -> st
         out_of_scope=OUT_OF_SCOPE,
         message_text=message_text,
         message_error=message_error,
+        your_cases=your_cases(),
     )
 
 
@@ -23,3 +38,56 @@ def landing_page(message_text: str = "", message_error: str | None = None) -> st
 def index() -> str:
     """What the service does, the five problems, and a box to describe one's case."""
     return landing_page()
+
+
+def your_cases() -> list[dict[str, Any]]:
+    """This browser's cases with their state and deadline ([] for a browser without any)."""
+    # Imported here: the conversations package imports this module (landing_page).
+    from app.conversations.page import case_context
+
+    return [
+        {"case": summary, "deadline": case_context(summary.conversation)["deadline"]}
+        for summary in cases.summaries(conversations.list_owned(current_owner()))
+    ]
+
+
+@bp.get("/moje-sprawy/usun")
+def confirm_delete_all() -> str:
+    """Ask before deleting every case of this browser; the page changes nothing."""
+    return render_template(
+        "main/delete_all.html", your_cases=conversations.list_owned(current_owner())
+    )
+
+
+@bp.post("/moje-sprawy/usun")
+def delete_all() -> Response:
+    """Delete every case of this browser at once and for good, for every owner of each."""
+    try:
+        deleted = cases.delete_owned(
+            current_owner(), storage_dir=current_app.config["STORAGE_DIR"], bus=clients.bus()
+        )
+    except cases.CaseError:
+        flash(messages.CASES_DELETE_FAILED, "error")
+        return redirect(url_for("main.confirm_delete_all"))
+    # Nothing on the server points to this browser any more: forget its owner token too.
+    session.pop("owner", None)
+    flash(messages.CASES_DELETED if deleted.cases else messages.NO_CASES, "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.get("/offline")
+def offline() -> str:
+    """What the service worker shows when a page cannot be opened without a connection."""
+    return render_template("main/offline.html")
+
+
+@bp.get("/sw.js")
+def service_worker() -> Response:
+    """The service worker, served from the root so that its scope is the whole site."""
+    response = send_from_directory(
+        current_app.static_folder or "static", "sw.js", mimetype="text/javascript", max_age=0
+    )
+    # Browsers must see a new worker on the next visit, not a cached one.
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response

@@ -1,5 +1,6 @@
 """Database models; everything is re-exported here so Alembic sees the whole schema."""
 
+from app.models.access import ConversationOwner, TransferCode
 from app.models.conversation import (
     FINISHED,
     IN_FLIGHT,
@@ -16,6 +17,7 @@ __all__ = [
     "FINISHED",
     "IN_FLIGHT",
     "Conversation",
+    "ConversationOwner",
     "Document",
     "DocumentVersion",
     "Message",
@@ -24,5 +26,6 @@ __all__ = [
     "Render",
     "RenderStatus",
     "Role",
+    "TransferCode",
     "VersionAuthor",
 ]

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.models.base import new_public_id, str_enum, utcnow
 
 if TYPE_CHECKING:
+    from app.models.access import ConversationOwner, TransferCode
     from app.models.document import Document
 
 
@@ -48,10 +49,12 @@ FINISHED = (
 
 
 class MessageKind(enum.StrEnum):
-    """What a model message is for: a chat reply, or the drafting of the letter."""
+    """What a model message is for: a chat reply, drafting the letter, or revising its
+    free text."""
 
     CHAT = "chat"
     DRAFT = "draft"
+    REVISE = "revise"
 
 
 DEFAULT_TITLE = "Nowa sprawa"
@@ -64,7 +67,6 @@ class Conversation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
-    owner_hash: Mapped[str] = mapped_column(String(64), index=True)
     topic: Mapped[str | None] = mapped_column(String(32))
     # The catalogue situation (a document type's key) or out-of-scope kind the case is about.
     situation: Mapped[str | None] = mapped_column(String(48))
@@ -80,6 +82,10 @@ class Conversation(db.Model):
     document: Mapped[Document | None] = relationship(
         back_populates="conversation", cascade="all, delete-orphan", uselist=False
     )
+    # Loaded and deleted with the case by the ORM, so SQLite (which does not enforce foreign
+    # keys here) loses them too.
+    owners: Mapped[list[ConversationOwner]] = relationship(cascade="all, delete-orphan")
+    transfer_codes: Mapped[list[TransferCode]] = relationship(cascade="all, delete-orphan")
 
 
 class Message(db.Model):
@@ -105,6 +111,8 @@ class Message(db.Model):
     in_flight: Mapped[bool | None] = mapped_column(Boolean)
     # The reply as safe HTML, rendered once when it is stored (None for the person's text).
     html: Mapped[str | None] = mapped_column(Text)
+    # What a revision was asked to do, and the version it made (JSON; None for other kinds).
+    request: Mapped[str | None] = mapped_column(Text)
     error_code: Mapped[str | None] = mapped_column(String(32))
     model: Mapped[str | None] = mapped_column(String(100))
     prompt_tokens: Mapped[int | None] = mapped_column(Integer)

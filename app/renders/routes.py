@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
@@ -59,17 +61,56 @@ def blanks(public_id: str) -> str | Response:
     )
 
 
-@bp.get("/<render_id>")
-def show(public_id: str, render_id: str) -> str:
-    """The render's status; the page refreshes itself until the PDF is ready."""
+def _status_context(public_id: str, render_id: str) -> dict[str, Any]:
+    """The render (failed here if it is past the deadline) and what its templates need."""
     render = renders.reconcile(_owned_render(public_id, render_id), render_deadline(current_app))
     conversation = render.version.document.conversation
+    return {
+        **case_context(conversation),
+        "conversation": conversation,
+        "render": render,
+        "error_text": renders.user_error(render) if render.status == RenderStatus.FAILED else None,
+    }
+
+
+@bp.get("/<render_id>")
+def show(public_id: str, render_id: str) -> str:
+    """The render's status page: updated in place by htmx, or by the person's "Odśwież"."""
+    return render_template("renders/status.html", **_status_context(public_id, render_id))
+
+
+@bp.get("/<render_id>/status")
+def status(public_id: str, render_id: str) -> Response | str:
+    """The status fragment, polled by the page while the render is unfinished.
+
+    The poll says which state it shows (``?shown=queued``): while that is still the state the
+    answer is an empty 204, which htmx does not swap, so the live region speaks only when the
+    state changes. A finished fragment has no trigger, so the polling ends with it; the "how
+    to send it" section comes along out of band.
+    """
+    context = _status_context(public_id, render_id)
+    render = context["render"]
+    if request.args.get("shown") == render.status.value:
+        return Response(status=204)
+    html = render_template("renders/_status.html", **context)
+    if render.status == RenderStatus.DONE:
+        html += render_template("renders/_how_to_send.html", **context, oob=True)
+    return html
+
+
+@bp.get("/<render_id>/podglad")
+def viewer(public_id: str, render_id: str) -> str:
+    """The finished PDF drawn page by page in the page itself (pdf.js), for the many phone and
+    in-app browsers that cannot show a PDF inline; without JavaScript, links to the file."""
+    render = _owned_render(public_id, render_id)
+    if render.status != RenderStatus.DONE or not render.file_path:
+        abort(404)
+    conversation = render.version.document.conversation
     return render_template(
-        "renders/status.html",
+        "renders/viewer.html",
         **case_context(conversation),
         conversation=conversation,
         render=render,
-        error_text=renders.user_error(render) if render.status == RenderStatus.FAILED else None,
     )
 
 
@@ -87,7 +128,7 @@ def pdf(public_id: str, render_id: str) -> Response:
         path,
         mimetype="application/pdf",
         as_attachment=download,
-        download_name=f"pismo-v{render.version.number}.pdf",
+        download_name=renders.download_name(render),
         etag=render.sha256,
         max_age=0,
     )

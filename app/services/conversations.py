@@ -8,7 +8,16 @@ from sqlalchemy import or_, select, update
 
 from app.extensions import db
 from app.legal import get_topic
-from app.models import IN_FLIGHT, Conversation, Message, MessageKind, MessageStatus, Role
+from app.models import (
+    IN_FLIGHT,
+    Conversation,
+    ConversationOwner,
+    Message,
+    MessageKind,
+    MessageStatus,
+    Role,
+)
+from app.models.base import utcnow
 from app.models.conversation import DEFAULT_TITLE
 from app.services import prompts
 from app.services.text import clean_line, clean_text
@@ -35,7 +44,8 @@ def owner_hash(token: str) -> str:
 def start(owner: str, topic_key: str | None = None) -> Conversation:
     """Create an empty conversation owned by the given owner hash."""
     topic = get_topic(topic_key)
-    conversation = Conversation(owner_hash=owner, topic=topic.key if topic else None)
+    conversation = Conversation(topic=topic.key if topic else None)
+    conversation.owners.append(ConversationOwner(owner_hash=owner))
     if topic:
         conversation.title = topic.title
     db.session.add(conversation)
@@ -84,8 +94,23 @@ def get_owned(public_id: str, owner: str | None) -> Conversation | None:
     if not owner or not public_id or len(public_id) > 32:
         return None
     return db.session.scalar(
-        select(Conversation).where(
-            Conversation.public_id == public_id, Conversation.owner_hash == owner
+        select(Conversation)
+        .join(ConversationOwner)
+        .where(Conversation.public_id == public_id, ConversationOwner.owner_hash == owner)
+    )
+
+
+def list_owned(owner: str | None, limit: int = 50) -> list[Conversation]:
+    """This browser's cases, the most recently touched first."""
+    if not owner:
+        return []
+    return list(
+        db.session.scalars(
+            select(Conversation)
+            .join(ConversationOwner)
+            .where(ConversationOwner.owner_hash == owner)
+            .order_by(Conversation.updated_at.desc(), Conversation.id.desc())
+            .limit(limit)
         )
     )
 
@@ -112,10 +137,20 @@ def short_title(text: str, limit: int = 60) -> str:
     return cut.rstrip(",.;:-–—") + "…"
 
 
+def touch(conversation: Conversation) -> None:
+    """Mark the case as used now: retention counts from ``updated_at``.
+
+    Its ``onupdate`` fires only when a column of the conversation row itself changes, not
+    when a message, version or render is added under it, so the services call this.
+    """
+    conversation.updated_at = utcnow()
+
+
 def add_user_message(conversation: Conversation, text: str, *, commit: bool = True) -> Message:
     """Store the person's message (already validated); commit unless the caller will."""
     if conversation.title in (DEFAULT_TITLE, "") and not conversation.topic:
         conversation.title = short_title(text)
+    touch(conversation)
     message = Message(conversation=conversation, role=Role.USER, content=text)
     db.session.add(message)
     if commit:
@@ -137,6 +172,16 @@ def awaiting_reply(conversation: Conversation) -> bool:
         if message.status in USABLE and message.content.strip():
             return False
     return False
+
+
+def last_reply_failed(conversation: Conversation) -> bool:
+    """True when the newest chat turn is a reply that failed (its bubble says why)."""
+    turns = _chat_turns(conversation)
+    return (
+        bool(turns)
+        and turns[-1].role == Role.ASSISTANT
+        and turns[-1].status == (MessageStatus.ERROR)
+    )
 
 
 def model_history(

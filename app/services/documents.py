@@ -13,7 +13,7 @@ from app.extensions import db
 from app.legal import get_situation, topic_of
 from app.legal.documents import DocumentType, document_type
 from app.models import Conversation, Document, DocumentVersion, VersionAuthor
-from app.services import letters
+from app.services import conversations, letters
 from app.services.sanitize import ALLOWED_TAGS, BLOCK_TAGS, sanitize_letter
 
 ALLOWED_TAG = re.compile(rf"<\s*/?\s*({'|'.join(sorted(ALLOWED_TAGS))})\b", re.IGNORECASE)
@@ -82,6 +82,7 @@ def _store(
         document.title = title[:200]
     if signatory:
         document.signatory = signatory[:200]
+    conversations.touch(conversation)
     version = DocumentVersion(
         document=document,
         number=_next_number(document),
@@ -233,3 +234,77 @@ def topic_of_document(key: str) -> str | None:
     """The topic a catalogue document belongs to."""
     situation = get_situation(key)
     return topic_of(situation).key if situation else None
+
+
+def find_version(conversation: Conversation, number: int) -> DocumentVersion | None:
+    """The letter's version with this number, or None."""
+    versions = conversation.document.versions if conversation.document else []
+    return next((version for version in versions if version.number == number), None)
+
+
+def default_comparison(
+    conversation: Conversation,
+) -> tuple[DocumentVersion, DocumentVersion] | None:
+    """The pair of versions worth comparing first (older, newer), or None with fewer than two.
+
+    The model's latest draft against the person's latest edit after it, so the person sees
+    what they changed in it; without such a pair, the previous version against the current.
+    """
+    versions = conversation.document.versions if conversation.document else []
+    drafts = [version for version in versions if version.author == VersionAuthor.MODEL]
+    if drafts:
+        edits = [
+            version
+            for version in versions
+            if version.number > drafts[-1].number and version.author == VersionAuthor.PERSON
+        ]
+        if edits:
+            return drafts[-1], edits[-1]
+    return (versions[-2], versions[-1]) if len(versions) >= 2 else None
+
+
+def restore_version(
+    conversation: Conversation, version: DocumentVersion, base_number: int
+) -> DocumentVersion | None:
+    """Store an earlier version's letter, document type and fields as a new version by
+    the person; None when the current version already is that letter.
+
+    Nothing is overwritten or deleted. Raises StaleVersionError when the person saw an
+    older current version than the real one (or lost a race with another save), and
+    SanitizeError if the letter no longer passes the sanitizer.
+    """
+    current = conversation.document.current if conversation.document else None
+    if current is None or current.number != base_number:
+        raise StaleVersionError
+    clean = sanitize_letter(version.html)
+    fields = version.fields
+    if version.number == current.number or (current.html, current.doc_type, current.fields) == (
+        clean,
+        version.doc_type,
+        fields,
+    ):
+        return None
+    # The case follows the restored letter: its document, hence its form and deadline.
+    document = document_type(version.doc_type)
+    about = (
+        {
+            "title": letters.title_of(document),
+            "signatory": fields.get("imie_nazwisko"),
+            "topic": topic_of_document(document.key),
+            "situation": document.key,
+        }
+        if document is not None
+        else {}
+    )
+    try:
+        return _store(
+            conversation,
+            clean,
+            VersionAuthor.PERSON,
+            doc_type=version.doc_type,
+            fields=fields or None,
+            **about,
+        )
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise StaleVersionError from exc

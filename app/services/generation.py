@@ -10,6 +10,7 @@ first wins, and nothing ever moves it back.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.services import bus as channels
-from app.services import conversations, drafting, llm
+from app.services import conversations, drafting, llm, revising
 from app.services.bus import Bus
 from app.services.markdown import render_markdown
 
@@ -78,6 +79,7 @@ def _begin(
     kind: MessageKind,
     limits: TurnLimits,
     text: str | None = None,
+    request: str | None = None,
 ) -> Message:
     """Insert (the person's message and) a pending reply; the unique index refuses a second."""
     release_lost(conversation, limits.deadline_s + LOST_GRACE_S)
@@ -89,6 +91,7 @@ def _begin(
         status=MessageStatus.PENDING,
         in_flight=True,
         content="",
+        request=request,
     )
     db.session.add(reply)
     try:
@@ -133,6 +136,11 @@ def start_draft(conversation: Conversation, limits: TurnLimits) -> Message:
     if not any(message.role == Role.USER for message in conversation.messages):
         raise TurnError("needs_chat")
     return _begin(conversation, MessageKind.DRAFT, limits)
+
+
+def start_revise(conversation: Conversation, request: str, limits: TurnLimits) -> Message:
+    """A pending revision of the letter's free text (``request`` is what was asked)."""
+    return _begin(conversation, MessageKind.REVISE, limits, request=request)
 
 
 def in_flight(conversation: Conversation) -> Message | None:
@@ -253,9 +261,14 @@ def run(message_id: int, ctx: RunContext) -> None:
         )
 
     try:
+        made = None
         if message.kind == MessageKind.DRAFT:
             drafted = drafting.run(conversation, call, ctx.today)
             result, status, error_code = drafted.result, drafted.status, drafted.error_code
+            html = None
+        elif message.kind == MessageKind.REVISE:
+            revised, made = revising.run(conversation, message.request, call, ctx.today)
+            result, status, error_code = revised.result, revised.status, revised.error_code
             html = None
         else:
             history = conversations.model_history(conversation, before=message)
@@ -283,6 +296,7 @@ def run(message_id: int, ctx: RunContext) -> None:
         wall_ms=result.wall_ms,
         ttft_ms=result.ttft_ms,
         tokens_per_s=result.tokens_per_s,
+        **({"request": _with_version(message.request, made)} if made else {}),
     )
     # Whoever finished the row (this job, or a reconciliation), readers need the notice.
     db.session.refresh(message)
@@ -302,3 +316,9 @@ def _outcome(
     if has_text and result.ending in CUT_SHORT | {"unavailable", "model_missing"}:
         return MessageStatus.PARTIAL, result.ending, html
     return MessageStatus.ERROR, result.ending, None
+
+
+def _with_version(request: str | None, number: int) -> str:
+    """A revision's stored request, with the number of the version it made."""
+    data = json.loads(request or "{}")
+    return json.dumps({**data, "version": number}, ensure_ascii=False)

@@ -7,12 +7,14 @@ import logging
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
 from app import messages
 from app.extensions import db
 from app.models import Conversation, DocumentVersion, Render, RenderStatus
 from app.models.base import utcnow
-from app.services import pdf, storage
+from app.services import conversations, filenames, pdf, storage
+from app.services.dates import in_poland
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +23,7 @@ def create(version: DocumentVersion) -> Render:
     """Record a queued render of this version and commit it (the job is enqueued after)."""
     render = Render(version=version, status=RenderStatus.QUEUED)
     db.session.add(render)
+    conversations.touch(version.document.conversation)
     db.session.commit()
     return render
 
@@ -71,11 +74,40 @@ def reconcile(render: Render, deadline_seconds: int) -> Render:
     return render
 
 
+def remove_file(storage_dir: str, public_id: str, file_path: str | None = None) -> bool:
+    """Delete a render's PDF from disk (its recorded path and the path it would be written
+    to); a missing file is fine. True when a file was removed."""
+    relatives = {storage.render_path(public_id)}
+    if file_path:
+        relatives.add(file_path)
+    removed = False
+    for relative in relatives:
+        path = storage.resolve(storage_dir, relative)
+        if path.is_file():
+            path.unlink(missing_ok=True)
+            removed = True
+    return removed
+
+
 def run(render_id: int, storage_dir: str) -> None:
-    """Render the PDF of a queued render and record the outcome on its row."""
+    """Render the PDF of a queued render and record the outcome on its row.
+
+    A render whose case is deleted meanwhile ends quietly: before it starts (no row), or
+    while it runs (the row vanished under it), when the file it wrote is removed again.
+    """
     render = db.session.get(Render, render_id)
     if render is None or render.finished:
         return
+    public_id = render.public_id
+    try:
+        _run(render, storage_dir)
+    except (StaleDataError, ObjectDeletedError):
+        db.session.rollback()
+        remove_file(storage_dir, public_id)
+        log.info("render %s: its case was deleted while it ran", public_id)
+
+
+def _run(render: Render, storage_dir: str) -> None:
     render.status = RenderStatus.RUNNING
     render.started_at = utcnow()
     db.session.commit()
@@ -111,3 +143,10 @@ def user_error(render: Render) -> str:
     if render.error == "queue unavailable":
         return messages.RENDER_QUEUE_DOWN
     return messages.RENDER_FAILED
+
+
+def download_name(render: Render) -> str:
+    """The PDF's file name: its title (as in the PDF's metadata) and the letter's date."""
+    version = render.version
+    title = pdf.heading_of(version.html) or version.document.title
+    return filenames.pdf_filename(title, in_poland(version.created_at).date())

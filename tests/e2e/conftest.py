@@ -7,13 +7,14 @@ downloads one here.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 HERE = Path(__file__).resolve().parent
@@ -95,3 +96,15 @@ def new_context(chromium: Browser, live_server: str) -> Iterator[ContextFactory]
     yield factory
     for context in opened:
         context.close()
+
+
+def refresh_until_ready(page: Page, timeout_s: float = 60.0) -> None:
+    """On a PDF status page without JavaScript, press "Odśwież" until the PDF is ready."""
+    status = page.locator(".render")
+    deadline = time.monotonic() + timeout_s
+    while "PDF jest gotowy" not in (status.text_content() or ""):
+        assert "Spróbuj ponownie" not in (status.text_content() or ""), status.text_content()
+        assert time.monotonic() < deadline, "the PDF was not ready in time"
+        page.wait_for_timeout(300)
+        page.get_by_role("link", name="Odśwież").click()
+        page.wait_for_load_state()

@@ -13,7 +13,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from pypdf import PdfReader
 
 from app.services.conversations import short_title
-from tests.e2e.conftest import ContextFactory
+from tests.e2e.conftest import ContextFactory, refresh_until_ready
 from tests.fake_ollama import FakeOllama
 from tests.helpers import SAMPLE_FIELDS
 
@@ -119,7 +119,8 @@ def _draft_letter(page: Page, path: str, fake_ollama: FakeOllama) -> None:
     expect(versions.locator("summary")).to_have_text("Wersje pisma (1)")
     versions.locator("summary").click()
     expect(versions.locator("li")).to_have_count(1)
-    expect(versions.locator("li").first).to_contain_text("Wersja 1 — asystent")
+    expect(versions.locator("li").first).to_contain_text("Wersja 1 (aktualna)")
+    expect(versions.locator("li").first).to_contain_text("— asystent")
 
 
 def _edit_letter(page: Page, path: str) -> None:
@@ -149,18 +150,21 @@ def _edit_letter(page: Page, path: str) -> None:
 
 
 def _create_pdf(page: Page, path: str) -> str:
-    """Ask for the PDF and follow the self-refreshing status page; return the download href."""
+    """Ask for the PDF, press "Odśwież" until it is ready; return the download href."""
     page.get_by_role("button", name="Utwórz PDF").click()
 
     expect(page).to_have_url(re.compile(re.escape(path) + r"/renders/[A-Za-z0-9_-]+$"))
     expect(page.locator("h1")).to_have_text("Plik PDF")
-    # Without JavaScript only <meta http-equiv="refresh"> brings the page to "done".
+    # Without JavaScript the page never reloads by itself: the person presses "Odśwież".
+    expect(page.locator('meta[http-equiv="refresh"]')).to_have_count(0)
+    refresh_until_ready(page)
     status = page.locator(".render")
-    expect(status).to_contain_text("PDF jest gotowy", timeout=60_000)
     expect(status).to_contain_text("1 strona")
     expect(status).to_contain_text("wersja 2 pisma")
     expect(page.locator('meta[http-equiv="refresh"]')).to_have_count(0)
-    open_href = page.get_by_role("link", name="Otwórz PDF").get_attribute("href")
+    viewer_href = page.get_by_role("link", name="Otwórz PDF", exact=True).get_attribute("href")
+    assert viewer_href and viewer_href.endswith("/podglad")
+    open_href = page.get_by_role("link", name="Otwórz plik PDF").get_attribute("href")
     download_href = page.get_by_role("link", name="Pobierz PDF").get_attribute("href")
     assert open_href and download_href
     assert open_href.endswith("/pdf") and download_href == f"{open_href}?download=1"
@@ -178,7 +182,7 @@ def _check_pdf(context: BrowserContext, download_href: str) -> None:
     assert response.headers["content-type"] == "application/pdf"
     disposition = response.headers["content-disposition"]
     assert disposition.startswith("attachment"), disposition
-    assert "pismo-v2.pdf" in disposition
+    assert re.search(r"filename=wniosek-o-uchylenie-mandatu-\d{4}-\d{2}-\d{2}\.pdf$", disposition)
     assert "no-store" in response.headers["cache-control"]
     body = response.body()
     assert body.startswith(b"%PDF-")
@@ -203,7 +207,9 @@ def _check_stranger(new_context: ContextFactory, path: str, download_href: str) 
     stranger = new_context(java_script_enabled=False)
     page = stranger.new_page()
     page.goto("/")
-    page.get_by_role("button", name="Zacznij", exact=True).click()
+    page.goto("/pisma/pismo/dostep-do-danych")
+    page.get_by_label("Nie znam jeszcze wszystkich danych", exact=False).check()
+    page.get_by_role("button", name="Przygotuj pismo").click()
     expect(page).to_have_url(re.compile(r"/conversations/[A-Za-z0-9_-]+$"))
     assert path not in page.url
 

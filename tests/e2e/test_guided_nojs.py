@@ -24,7 +24,7 @@ from app.legal.documents import DOCUMENT_TYPES, document_type
 from app.models import Conversation
 from app.services.dates import left_phrase, polish_date, today_in_poland, until_phrase
 from app.services.deadlines import last_day
-from tests.e2e.conftest import ContextFactory
+from tests.e2e.conftest import ContextFactory, refresh_until_ready
 from tests.fake_ollama import FakeOllama
 
 PHONE: dict[str, Any] = {
@@ -131,11 +131,11 @@ def _case_path(page: Page) -> str:
 
 
 def _pdf_text(context: BrowserContext, page: Page) -> str:
-    """Follow the status page to "done", fetch the PDF with the person's cookies, read it."""
+    """Press "Odśwież" until the PDF is ready, fetch it with the person's cookies, read it."""
     expect(page).to_have_url(RENDER_URL)
     expect(page.locator("h1")).to_have_text("Plik PDF")
-    expect(page.locator(".render")).to_contain_text("PDF jest gotowy", timeout=60_000)
     expect(page.locator('meta[http-equiv="refresh"]')).to_have_count(0)
+    refresh_until_ready(page)
     href = page.get_by_role("link", name="Pobierz PDF").get_attribute("href")
     assert href
     response = context.request.get(href)

@@ -76,7 +76,21 @@ def test_request_size_limit(app: Flask, browser: Browser) -> None:
     huge = "a" * (app.config["MAX_CONTENT_LENGTH"] + 1)
     response = browser.post(f"{url}/document", {"html": huge, "base_version": "0"})
     assert response.status_code == 413
-    assert "za duże" in text_of(response)
+    page = text_of(response)
+    assert "za duże" in page
+    # The way back to the case stays, for its owner only.
+    assert f'href="{url}">Wróć do sprawy</a>' in page
+
+
+def test_error_pages_offer_no_way_into_a_strangers_case(
+    app: Flask, browser: Browser, other_browser: Browser
+) -> None:
+    url = browser.start("x")
+    other_browser.get("/")
+    huge = "a" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    response = other_browser.post(f"{url}/document", {"html": huge, "base_version": "0"})
+    assert response.status_code == 413
+    assert "Wróć do sprawy" not in text_of(response)
 
 
 def test_rate_limit(app: Flask, browser: Browser) -> None:
@@ -111,6 +125,6 @@ def test_security_headers(browser: Browser, jobs: None) -> None:
 
 def test_session_cookie_flags(browser: Browser) -> None:
     browser.get("/")
-    response = browser.post("/conversations", {"message": "", "topic": ""})
+    response = browser.post("/conversations", {"message": "", "topic": "mandat"})
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie

@@ -7,7 +7,7 @@ import re
 from flask import Flask
 
 from app.extensions import db
-from app.models import Message, MessageStatus, Role
+from app.models import Conversation, Message, MessageStatus, Role
 from tests.fake_ollama import FakeOllama
 from tests.helpers import Browser, embedded_only, text_of
 
@@ -89,6 +89,9 @@ def test_model_down_keeps_the_message_and_retry_works(
     assert "Twoja wiadomość jest zapisana" in page
     assert "Mój nakaz zapłaty" in page
     assert "Spróbuj ponownie" in page
+    # One error is said once: the failed bubble explains, the retry form only offers the button.
+    assert page.count("Twoja wiadomość jest zapisana") == 1
+    assert "czeka na odpowiedź" not in page
     stored = _messages(app)
     assert [(m.role, m.status) for m in stored] == [
         (Role.USER, MessageStatus.COMPLETE),
@@ -197,3 +200,11 @@ def test_chosen_topic_card_opens(browser: Browser) -> None:
     browser.post(f"{url}/topic", {"topic": "rodo"})
     rodo = text_of(browser.get(url))
     assert 'wykładnia EROD. <span class="to-check">Do sprawdzenia.</span>' in rodo
+
+
+def test_an_empty_start_starts_nothing(app: Flask, browser: Browser) -> None:
+    response = browser.post("/conversations", {"message": "  ", "topic": ""})
+    assert response.status_code == 422
+    assert "Opisz swoją sprawę w kilku słowach" in text_of(response)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Conversation)) == 0

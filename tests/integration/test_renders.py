@@ -43,8 +43,10 @@ def _make_pdf(browser: Browser, html: str) -> str:
 def test_pdf_flow(app: Flask, browser: Browser, jobs: None) -> None:
     status_url = _make_pdf(browser, f"<h1>Wniosek</h1><p>{POLISH}</p>")
     first = text_of(browser.get(status_url))
+    assert 'http-equiv="refresh"' not in first
     if "PDF jest gotowy" not in first:
-        assert '<meta http-equiv="refresh" content="2">' in first
+        # Updated in place by htmx; without JavaScript the person presses "Odśwież".
+        assert 'hx-trigger="every 1s"' in first and ">Odśwież</a>" in first
     page = wait_for(
         lambda: (p := text_of(browser.get(status_url))) and "PDF jest gotowy" in p and p
     )
@@ -100,7 +102,8 @@ def test_pdf_of_unfinished_render_is_404(app: Flask, browser: Browser) -> None:
         render.status, render.error, render.finished_at = RenderStatus.QUEUED, None, None
         db.session.commit()
     page = text_of(browser.get(status_url))
-    assert "Czekamy w kolejce" in page and 'http-equiv="refresh"' in page
+    assert "Czekamy w kolejce" in page and ">Odśwież</a>" in page
+    assert 'http-equiv="refresh"' not in page
     assert browser.get(f"{status_url}/pdf").status_code == 404
 
 

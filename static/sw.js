@@ -1,0 +1,101 @@
+// mikroporada's service worker: makes the app installable and shows a Polish page when a
+// page cannot be opened offline. It caches only the static shell below (styles, scripts,
+// icons, the offline page). Every page, letter and PDF is private and comes from the network
+// every time; nothing of it is ever put in a cache. Served from /sw.js with "no-cache", so a
+// change here reaches browsers on their next visit; bump VERSION to drop the old shell.
+"use strict";
+
+var VERSION = "1";
+var CACHE = "mikroporada-shell-" + VERSION;
+var OFFLINE = "/offline";
+// The only URLs this worker ever answers from a cache (exact paths, no query string).
+var SHELL = [
+  OFFLINE,
+  "/static/css/app.css",
+  "/static/css/letter.css",
+  "/static/favicon.svg",
+  "/static/manifest.webmanifest",
+  "/static/icons/icon-192.png",
+  "/static/icons/icon-512.png",
+  "/static/icons/maskable-512.png",
+  "/static/icons/apple-touch-icon.png",
+  "/static/js/sw-register.js",
+  "/static/js/focus.js",
+  "/static/js/chat.js",
+  "/static/js/render-status.js",
+  "/static/js/pdf-viewer.js",
+  "/static/vendor/htmx-2.0.11.min.js",
+  "/static/vendor/htmx-ext-ws-2.0.4.min.js",
+  "/static/vendor/pdfjs-4.10.38.min.js",
+  "/static/vendor/pdfjs-worker-4.10.38.min.js"
+];
+// Downloads (a PDF, a calendar file) go straight to the browser, never through this worker.
+var FILE = /(?:\/pdf|\.pdf|\.ics)$/;
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(
+    caches.open(CACHE).then(function (cache) {
+      return cache.addAll(SHELL.map(function (path) {
+        return new Request(path, { cache: "reload", credentials: "omit" });
+      }));
+    }).then(function () {
+      return self.skipWaiting();
+    })
+  );
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(
+    caches.keys().then(function (names) {
+      return Promise.all(names.filter(function (name) {
+        return name.indexOf("mikroporada-") === 0 && name !== CACHE;
+      }).map(function (name) {
+        return caches.delete(name);
+      }));
+    }).then(function () {
+      return self.clients.claim();
+    })
+  );
+});
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  if (request.method !== "GET") return;
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.mode === "navigate") {
+    if (!FILE.test(url.pathname)) event.respondWith(navigate(request));
+    return;
+  }
+  if (!url.search && SHELL.indexOf(url.pathname) !== -1) {
+    event.respondWith(fromShell(event, request));
+  }
+  // Anything else is not answered here: the browser fetches it as if there were no worker.
+});
+
+// A page: always the network; only when that fails, the offline page (the page itself is
+// never stored).
+function navigate(request) {
+  return fetch(request).catch(function () {
+    return caches.match(OFFLINE).then(function (offline) {
+      return offline || Response.error();
+    });
+  });
+}
+
+// A shell file: the cached copy at once, refreshed from the network for the next time.
+function fromShell(event, request) {
+  return caches.open(CACHE).then(function (cache) {
+    return cache.match(request).then(function (cached) {
+      var fresh = fetch(request).then(function (response) {
+        if (!response.ok) return response;
+        return cache.put(request, response.clone()).then(function () {
+          return response;
+        });
+      });
+      if (!cached) return fresh;
+      event.waitUntil(fresh.catch(function () {}));
+      return cached;
+    });
+  });
+}
