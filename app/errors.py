@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app import messages
+from app.api.errors import error_response, is_api_request
 
 TEXTS = {
     400: messages.BAD_REQUEST,
@@ -49,14 +50,18 @@ def init_app(app: Flask) -> None:
         return _page(400, messages.CSRF_FAILED)
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int]:
+    def http_error(error: HTTPException) -> tuple[object, int]:
         status = error.code or 500
+        if is_api_request():
+            return error_response(status)
         return _page(status, TEXTS.get(status, messages.BAD_REQUEST))
 
     @app.errorhandler(Exception)
-    def server_error(error: Exception) -> tuple[str, int]:
+    def server_error(error: Exception) -> tuple[object, int]:
         app.logger.exception("unhandled error")
         from app.extensions import db
 
         db.session.rollback()
+        if is_api_request():
+            return error_response(500)
         return _page(500, messages.SERVER_ERROR)

@@ -228,3 +228,9 @@ REVISE_FAILED = (
     "Asystent nie poprawił pisma (model nie odpowiedział albo odpowiedział nie na temat)."
     " Pismo zostało bez zmian — spróbuj za chwilę albo popraw je sam."
 )
+
+# The JSON API (messages for whoever reads the client's log).
+API_UNAUTHORIZED = "Brak ważnego klucza API."
+API_METHOD_NOT_ALLOWED = "Ta metoda nie jest dostępna pod tym adresem."
+API_UNAVAILABLE = "Usługa jest chwilowo niedostępna."
+API_NO_DEADLINE = "Dla tego pisma prawo nie wyznacza terminu."
