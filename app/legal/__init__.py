@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from app.legal.catalogue import OUT_OF_SCOPE, TOPICS, Fact, Situation, Topic
+from app.legal.catalogue import TOPICS, Fact, Situation, Topic
+from app.legal.scope import OUT_OF_SCOPE
 
 __all__ = [
     "OUT_OF_SCOPE",

@@ -392,10 +392,3 @@ TOPICS: tuple[Topic, ...] = (
         fields=("administrator", "adres do korespondencji", "jakich danych dotyczy żądanie"),
     ),
 )
-
-OUT_OF_SCOPE = (
-    "Poważniejsze przestępstwa niż wykroczenia (np. jazda po alkoholu, art. 178a k.k.)",
-    "Sprawy za granicą (w sprawach konsumenckich w UE pomoże ECK Polska)",
-    "Duże sprawy przed sądem okręgowym",
-    "Sprawy z terminem wyznaczonym przez sąd, którego nie znasz",
-)

@@ -32,6 +32,7 @@ class Refusal:
     explanation: str
     help: tuple[str, ...]
     topics: tuple[str, ...] = ()  # the topics whose chooser offers it
+    summary: str = ""  # the line in the landing page's and the prompt's list of limits
 
 
 REFUSALS: tuple[Refusal, ...] = (
@@ -44,6 +45,7 @@ REFUSALS: tuple[Refusal, ...] = (
         " zaszkodzić. Nie przygotujemy go i nie podpowiemy strategii.",
         help=("Adwokat lub radca prawny (obrońca w sprawie karnej).", FREE_LEGAL_AID),
         topics=("mandat",),
+        summary="Poważniejsze przestępstwa niż wykroczenia (np. jazda po alkoholu, art. 178a k.k.)",
     ),
     Refusal(
         key="za-granica",
@@ -57,6 +59,7 @@ REFUSALS: tuple[Refusal, ...] = (
             "W pozostałych: prawnik znający prawo tego kraju.",
         ),
         topics=("mandat", "nakaz-zaplaty"),
+        summary="Sprawy za granicą (w sprawach konsumenckich w UE pomoże ECK Polska)",
     ),
     Refusal(
         key="sad-okregowy",
@@ -67,6 +70,7 @@ REFUSALS: tuple[Refusal, ...] = (
         " pisma w takiej sprawie.",
         help=("Adwokat lub radca prawny.", FREE_LEGAL_AID),
         topics=("nakaz-zaplaty", "znieslawienie"),
+        summary="Duże sprawy przed sądem okręgowym",
     ),
     Refusal(
         key="termin-nieznany",
@@ -77,6 +81,7 @@ REFUSALS: tuple[Refusal, ...] = (
         " też zapytać w biurze obsługi interesantów sądu, podając sygnaturę akt.",
         help=(FREE_LEGAL_AID,),
         topics=("nakaz-zaplaty",),
+        summary="Sprawy z terminem wyznaczonym przez sąd, którego nie znasz",
     ),
     Refusal(
         key="inne",
@@ -169,6 +174,10 @@ COURT_FIELDS = ("sad",)
 AMOUNT_FIELDS = ("kwota",)
 # Documents for court cases where the amount in dispute decides whether it is still "small".
 AMOUNT_DOCUMENTS = ("sprzeciw-nakaz", "zarzuty-nakaz", "sprzeciw-epu", "odpowiedz-na-pozew")
+
+
+# What the landing page and the model's prompt list as beyond the product.
+OUT_OF_SCOPE = tuple(item.summary for item in REFUSALS if item.summary)
 
 
 def refusal(key: str | None) -> Refusal | None:

@@ -39,11 +39,6 @@ def until_phrase(day: date) -> str:
     return f"{WEEKDAYS_GENITIVE[day.weekday()]}, {day.day} {MONTHS_GENITIVE[day.month - 1]}{year}"
 
 
-def days_phrase(days: int) -> str:
-    """'1 dzień', '2 dni', '5 dni' (Polish numerals take "dzień" only for exactly one)."""
-    return "1 dzień" if days == 1 else f"{days} dni"
-
-
 def left_phrase(days: int) -> str:
     """'został 1 dzień', 'zostały 3 dni', 'zostało 5 dni', with Polish agreement."""
     if days == 1:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import Flask
 
 from app.extensions import db
-from app.models import ConversationOwner, TransferCode
+from app.models import Conversation, ConversationOwner, TransferCode
 from app.models.base import utcnow
 from app.services import transfer
 from tests.helpers import Browser, text_of
@@ -109,14 +109,17 @@ def test_the_owner_redeeming_their_own_code_is_harmless(browser: Browser) -> Non
     assert browser.get(url).status_code == 200
 
 
-def test_codes_are_unguessable_in_shape() -> None:
-    codes = set()
-    for _ in range(200):
-        code = "".join(
-            __import__("secrets").choice(transfer.ALPHABET) for _ in range(transfer.CODE_LENGTH)
+def test_issued_codes_are_distinct_and_unambiguous(app: Flask, browser: Browser) -> None:
+    url = browser.start()
+    public_id = url.rsplit("/", 1)[1]
+    with app.app_context():
+        conversation = db.session.scalar(
+            db.select(Conversation).where(Conversation.public_id == public_id)
         )
-        codes.add(code)
-    assert len(codes) == 200
+        codes = {transfer.issue(conversation).code for _ in range(50)}
+    assert len(codes) == 50
+    assert all(len(code) == transfer.CODE_LENGTH for code in codes)
+    assert set("".join(codes)) <= set(transfer.ALPHABET)
     assert not set("01ILO") & set(transfer.ALPHABET)
     assert transfer.normalise(" abcde-fghjk ") == "ABCDEFGHJK"
     assert transfer.normalise("abc") == ""

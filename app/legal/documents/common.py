@@ -86,7 +86,6 @@ RODO_SENDING = Sending(
     how="Wyślij e-mailem na adres z polityki prywatności albo listem poleconym. Zapisz datę"
     " wysłania: od otrzymania żądania biegnie termin na odpowiedź.",
 )
-RECIPIENT_NAME = Field("adresat", "Do kogo piszesz", Kind.TEXT, max_length=200)
 RECIPIENT_ADDRESS = Field(
     "adresat_adres",
     "Adres adresata",
