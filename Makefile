@@ -11,7 +11,7 @@ RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejav
 TEST_PACKAGES := chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test worker llm-worker vendor lint format bench bench-stream bench-extract bench-journey system-packages services clean
+.PHONY: run test worker llm-worker vendor lint format bench bench-stream bench-extract bench-journey bench-api system-packages services clean
 
 run: $(VENV)/.installed
 	$(VENV)/bin/flask --app app:create_app db upgrade
@@ -64,6 +64,11 @@ bench-stream: $(VENV)/.installed
 	@bash .ci/services
 	$(PY) bench/stream_bench.py
 
+# Server time per API request under a bounded local load, beside a constant endpoint.
+bench-api: $(VENV)/.installed
+	@bash .ci/services
+	$(PY) bench/api_bench.py $(BENCH_ARGS)
+
 # The model at OLLAMA_HOST / OLLAMA_MODEL on bench/extract_cases.json; needs only Ollama.
 # Options through BENCH_ARGS, e.g. `make bench-extract BENCH_ARGS="--limit 5 --json"`.
 bench-extract: $(VENV)/.installed
@@ -75,10 +80,13 @@ bench-journey: $(VENV)/.installed
 	@$(MAKE) --no-print-directory system-packages PACKAGES="$(TEST_PACKAGES)"
 	$(PY) bench/journey_bench.py $(BENCH_ARGS)
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# The project itself is installed editable for the `mikroporada` command (.venv/bin/mikroporada);
+# its build backend comes from pyproject.toml (the venv's own setuptools is too old to build it).
+$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	@$(MAKE) --no-print-directory system-packages PACKAGES="$(RUN_PACKAGES)"
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
 # Installs the Debian packages in PACKAGES that are missing (needs apt; root or sudo).

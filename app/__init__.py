@@ -35,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from app import commands, errors, security, views
     from app.api import bp as api_bp
+    from app.api import legacy as legacy_bp
     from app.conversations import bp as conversations_bp
     from app.documents import bp as documents_bp
     from app.guide import bp as guide_bp
@@ -47,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(documents_bp)
     app.register_blueprint(guide_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(legacy_bp)
     app.register_blueprint(transfer_bp)
     app.register_blueprint(renders_bp)
     security.init_app(app)

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from app import clients
 from app.legal.documents import DocumentType, document_type
 from app.legal.scope import Refusal, refusal, refusal_for_fields
-from app.models import Conversation, DocumentVersion, Message, Render, VersionAuthor
+from app.models import IN_FLIGHT, Conversation, DocumentVersion, Message, Render, VersionAuthor
 from app.services import conversations, documents, fields, generation, letters, redline, revising
 from app.services.dates import today_in_poland
 from app.services.sanitize import SanitizeError, sanitize_letter
@@ -100,7 +100,12 @@ def revise(conversation: Conversation, target: str, how: str, fact: str = "") ->
 
 
 def release_lost(conversation: Conversation) -> None:
-    """End the conversation's turns whose job vanished, so the page stops waiting for them."""
+    """End the conversation's turns whose job vanished, so the page stops waiting for them.
+
+    Reads of a case without a turn in flight (most of them) write nothing.
+    """
+    if not any(message.status in IN_FLIGHT for message in conversation.messages):
+        return
     limits = _limits()
     generation.release_lost(conversation, limits.deadline_s + generation.LOST_GRACE_S)
 
@@ -126,6 +131,29 @@ def render_current(conversation: Conversation) -> Render:
     return queue_render(current)
 
 
+class BlanksLeft(ActionError):
+    """The version still has placeholders (code blanks_left); ``blanks`` lists them."""
+
+    def __init__(self, blanks: list[str]) -> None:
+        super().__init__("blanks_left")
+        self.blanks = blanks
+
+
+def render_version(conversation: Conversation, number: int | None, *, blanks_ok: bool) -> Render:
+    """The PDF render of one version (the current one by default); a version with blanks
+    left is rendered only when the caller accepts them."""
+    current = conversation.document.current if conversation.document else None
+    if current is None:
+        raise ActionError("document_missing")
+    version = current if number is None else documents.find_version(conversation, number)
+    if version is None:
+        raise ActionError("not_found")
+    found = letters.blanks(version.html, letters.placeholders(document_type(version.doc_type)))
+    if found and not blanks_ok:
+        raise BlanksLeft(found)
+    return queue_render(version)
+
+
 def document_of(key: str | None) -> DocumentType:
     """The catalogue document with this key, or not_found."""
     document = document_type(key)
@@ -134,7 +162,16 @@ def document_of(key: str | None) -> DocumentType:
     return document
 
 
-def _checked(document: DocumentType, raw: Mapping[str, str], *, blanks_ok: bool) -> dict:
+def _checked(
+    document: DocumentType, raw: Mapping[str, str], *, blanks_ok: bool, strict: bool = False
+) -> dict:
+    if strict:
+        # A program's request (the API) names only the document's fields; a form also
+        # carries its own controls, so pages are not strict.
+        known = {field.key for field in document.fields}
+        unknown = {key: "unknown" for key in raw if key not in known}
+        if unknown:
+            raise FieldsRejected(unknown)
     checked = fields.check(document, raw, today_in_poland(), partial=blanks_ok)
     if not checked.ok:
         raise FieldsRejected(checked.errors)
@@ -145,11 +182,11 @@ def _checked(document: DocumentType, raw: Mapping[str, str], *, blanks_ok: bool)
 
 
 def start_from_fields(
-    owner: str, key: str | None, raw: Mapping[str, str], *, blanks_ok: bool
+    owner: str, key: str | None, raw: Mapping[str, str], *, blanks_ok: bool, strict: bool = False
 ) -> Conversation:
     """The guided path: a new case whose letter is built from the form, no model involved."""
     document = document_of(key)
-    values = _checked(document, raw, blanks_ok=blanks_ok)
+    values = _checked(document, raw, blanks_ok=blanks_ok, strict=strict)
     try:
         # Checked before the case exists, so a refused letter leaves no empty case behind.
         sanitize_letter(letters.render(document, values, today_in_poland()))
@@ -167,12 +204,15 @@ def save_fields(
     base_number: int,
     *,
     blanks_ok: bool,
+    key: str | None = None,
+    strict: bool = False,
 ) -> DocumentVersion | None:
-    """The person's change of the letter's fields and paragraphs, as a new version."""
-    document = documents.case_document(conversation)
+    """The person's change of the letter's fields and paragraphs, as a new version; with
+    ``key``, the letter becomes that catalogue document."""
+    document = document_of(key) if key else documents.case_document(conversation)
     if document is None:
         raise ActionError("document_missing")
-    values = _checked(document, raw, blanks_ok=blanks_ok)
+    values = _checked(document, raw, blanks_ok=blanks_ok, strict=strict)
     try:
         return documents.save_fields(
             conversation,

@@ -11,6 +11,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import httpx
 import ollama
 from flask import Flask, current_app
 from redis import Redis
@@ -55,6 +56,17 @@ def ollama_client(app: Flask | None = None) -> ollama.Client:
     """The process's Ollama client."""
     app = _app(app)
     return _once(app, "ollama", lambda: llm.make_client(llm.LLMSettings.from_config(app.config)))
+
+
+def ollama_http(app: Flask | None = None) -> httpx.Client:
+    """The process's plain HTTP client for the model server's small requests (its version),
+    with short timeouts: a health check must answer quickly even when Ollama does not."""
+    app = _app(app)
+    return _once(
+        app,
+        "ollama_http",
+        lambda: httpx.Client(base_url=app.config["OLLAMA_HOST"], timeout=httpx.Timeout(2.0)),
+    )
 
 
 def generation_pool(app: Flask | None = None) -> ThreadPoolExecutor:

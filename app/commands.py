@@ -7,7 +7,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from app import clients
-from app.services import cases
+from app.services import api_keys, cases
 
 
 def purge_old_cases_of(app: Flask) -> cases.Deleted:
@@ -34,6 +34,54 @@ def purge_old_cases() -> None:
     )
 
 
+api_keys_group = click.Group("api-keys", help="Keys for the JSON API (create, list, revoke).")
+KEY_ERRORS = {
+    "name_invalid": (
+        "A name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit."
+    ),
+    "name_taken": "A live key already has this name; revoke it first or choose another.",
+    "not_found": "No live key has this name.",
+}
+
+
+@api_keys_group.command("create")
+@click.argument("name")
+@with_appcontext
+def create_key(name: str) -> None:
+    """Make a key; it is printed once and never shown again."""
+    try:
+        _key, raw = api_keys.create(name)
+    except api_keys.ApiKeyError as exc:
+        raise click.ClickException(KEY_ERRORS[exc.code]) from exc
+    click.echo(raw)
+    click.echo(f"Key {name!r} created. Store it now: only its hash is kept.", err=True)
+
+
+@api_keys_group.command("list")
+@with_appcontext
+def list_keys() -> None:
+    """Every key: name, prefix, state, created and last used (never the key)."""
+    click.echo(f"{'NAME':<24} {'PREFIX':<12} {'STATE':<8} {'CREATED':<19}  LAST USED")
+    for key in api_keys.all_keys():
+        state = "live" if key.active else "revoked"
+        used = key.last_used_at.isoformat(sep=" ", timespec="seconds") if key.last_used_at else "-"
+        created = key.created_at.isoformat(sep=" ", timespec="seconds")
+        click.echo(f"{key.name:<24} {key.prefix:<12} {state:<8} {created:<19}  {used}")
+
+
+@api_keys_group.command("revoke")
+@click.argument("name")
+@with_appcontext
+def revoke_key(name: str) -> None:
+    """Revoke the live key with this name; it is refused from the next request on."""
+    try:
+        api_keys.revoke(name)
+    except api_keys.ApiKeyError as exc:
+        raise click.ClickException(KEY_ERRORS[exc.code]) from exc
+    click.echo(f"Key {name!r} revoked.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands on ``flask``."""
     app.cli.add_command(purge_old_cases)
+    app.cli.add_command(api_keys_group)

@@ -98,6 +98,11 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "RATELIMIT_RENDERS": os.environ.get("RATELIMIT_RENDERS", "").strip() or "10 per minute",
         "RATELIMIT_SAVES": os.environ.get("RATELIMIT_SAVES", "").strip() or "30 per minute",
         "RATELIMIT_TRANSFER": os.environ.get("RATELIMIT_TRANSFER", "").strip() or "10 per hour",
+        "RATELIMIT_API": os.environ.get("RATELIMIT_API", "").strip() or "300 per minute",
+        "RATELIMIT_LEGACY": os.environ.get("RATELIMIT_LEGACY", "").strip() or "30 per minute",
+        # The legacy /api/chat and /api/generate-pdf: "key" (a key is required) or "none"
+        # (open; the client's session_id is then the only secret of its conversation).
+        "LEGACY_API_AUTH": os.environ.get("LEGACY_API_AUTH", "").strip().lower() or "key",
         "RATELIMIT_HEADERS_ENABLED": True,
         # Redis down: keep limiting per process rather than failing every request.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
@@ -111,6 +116,8 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
     }
     config.update(overrides)
 
+    if config["LEGACY_API_AUTH"] not in ("key", "none"):
+        raise ConfigError("LEGACY_API_AUTH must be 'key' or 'none'")
     if config["APP_ENV"] == "production":
         if config["SECRET_KEY"] in INSECURE_SECRETS or len(config["SECRET_KEY"]) < 32:
             raise ConfigError(

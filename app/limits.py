@@ -38,3 +38,13 @@ def transfer_limit() -> str:
 def socket_limit() -> str:
     """Limit for frames a browser session sends over the chat socket."""
     return current_app.config["RATELIMIT_SOCKET"]
+
+
+def api_limit() -> str:
+    """Limit for every /api/v1 request, per key (per address for the public reads)."""
+    return current_app.config["RATELIMIT_API"]
+
+
+def legacy_limit() -> str:
+    """Limit for the legacy /api/ endpoints, per key or, when they are open, per address."""
+    return current_app.config["RATELIMIT_LEGACY"]

@@ -157,6 +157,7 @@ FIELD_ERRORS = {
     "required": "To pole jest wymagane.",
     "too_long": "Za długi tekst.",
     "bad_value": "Nieprawidłowa wartość.",
+    "unknown": "Tego pola nie ma w tym piśmie.",
     "bad_name": "Wpisz imię i nazwisko literami, np. „Jan Kowalski”.",
     "bad_address": "Wpisz pełny adres: ulicę z numerem, kod pocztowy i miejscowość.",
     "bad_date": "Wpisz datę, np. 20.11.2026.",
@@ -234,3 +235,18 @@ API_UNAUTHORIZED = "Brak ważnego klucza API."
 API_METHOD_NOT_ALLOWED = "Ta metoda nie jest dostępna pod tym adresem."
 API_UNAVAILABLE = "Usługa jest chwilowo niedostępna."
 API_NO_DEADLINE = "Dla tego pisma prawo nie wyznacza terminu."
+API_JSON_ONLY = "Treść żądania musi być w formacie JSON (Content-Type: application/json)."
+API_NOT_FOUND = "Nie ma takiego zasobu albo nie należy on do tego klucza."
+API_FIELDS_INVALID = (
+    "Niektóre pola pisma mają nieprawidłowe wartości; opis każdego jest w details.fields."
+)
+API_INVALID = "Żądanie ma nieprawidłowe dane; szczegóły są w polu details."
+API_BAD_JSON = "Treść żądania nie jest poprawnym JSON-em."
+API_KEY_IN_QUERY = "Klucza API nie podaje się w adresie; użyj nagłówka Authorization: Bearer."
+API_BAD_AUTH = "Nagłówek Authorization musi mieć postać: Bearer <klucz>."
+API_BLANKS_LEFT = (
+    "W piśmie zostały puste miejsca do uzupełnienia; "
+    "aby mimo to utworzyć PDF, wyślij allow_blanks: true."
+)
+API_RENDER_NOT_READY = "PDF nie jest jeszcze gotowy."
+API_LEGACY_PDF_TIMEOUT = "PDF nie powstał w wyznaczonym czasie; spróbuj ponownie później."

@@ -32,6 +32,10 @@ ACTION_ERRORS = {
     "revise_bad_request": messages.REVISE_BAD_REQUEST,
     "transfer_invalid": messages.TRANSFER_INVALID,
     "situation_unknown": messages.SITUATION_UNKNOWN,
+    "nothing_to_stop": messages.NOTHING_TO_STOP,
+    "blanks_left": messages.API_BLANKS_LEFT,
+    "render_not_ready": messages.API_RENDER_NOT_READY,
+    "out_of_scope": messages.DRAFT_OUT_OF_SCOPE,
 }
 CHAT_FAILURES = {
     "unavailable": messages.LLM_UNAVAILABLE,

@@ -33,6 +33,8 @@ MARIADB_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 TABLES = (
+    "api_sessions",
+    "api_keys",
     "transfer_codes",
     "conversation_owners",
     "renders",

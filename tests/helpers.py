@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -76,6 +77,19 @@ SAMPLE_FIELDS = {
 }
 # The situation the fake model recognises by default (when the topic offers it).
 SAMPLE_SITUATION = "sprzeciw-nakaz"
+
+
+def fields_of(key: str) -> dict[str, str]:
+    """SAMPLE_FIELDS limited to one document type's fields (the API refuses others)."""
+    from app.legal.documents import document_type
+
+    document = document_type(key)
+    assert document is not None, key
+    known = {field.key for field in document.fields}
+    return {name: value for name, value in SAMPLE_FIELDS.items() if name in known}
+
+
+NAKAZ_FIELDS = fields_of("sprzeciw-nakaz")
 
 
 def model_reply(request: dict[str, Any]) -> str:
@@ -168,3 +182,44 @@ def wait_for(predicate: Callable[[], Any], timeout: float = 30.0, interval: floa
             return result
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+class ApiClient:
+    """The JSON API with one key, over the Flask test client (no cookies sent)."""
+
+    def __init__(self, app: Flask, name: str = "test") -> None:
+        from app.services import api_keys
+
+        with app.app_context():
+            row, self.key = api_keys.create(name)
+            self.key_id = row.id
+        self.client = app.test_client(use_cookies=False)
+
+    def headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        """The Authorization header plus ``extra``."""
+        return {"Authorization": f"Bearer {self.key}", **(extra or {})}
+
+    def get(self, url: str, headers: dict[str, str] | None = None, **kwargs: Any) -> TestResponse:
+        return self.client.get(url, headers=self.headers(headers), **kwargs)
+
+    def delete(self, url: str, **kwargs: Any) -> TestResponse:
+        return self.client.delete(url, headers=self.headers(), **kwargs)
+
+    def post(self, url: str, json: Any = None, **kwargs: Any) -> TestResponse:
+        headers = self.headers(kwargs.pop("headers", None))
+        return self.client.post(url, json=json, headers=headers, **kwargs)
+
+    def start(self, **body: Any) -> dict[str, Any]:
+        """Create a conversation; return its JSON."""
+        response = self.post("/api/v1/conversations", body)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    def wait_reply(self, url: str, timeout: float = 30.0) -> dict[str, Any]:
+        """Poll a reply until it is no longer pending or streaming; return it."""
+
+        def finished() -> dict[str, Any] | None:
+            reply = self.get(url).get_json()
+            return None if reply["status"] in ("pending", "streaming") else reply
+
+        return wait_for(finished, timeout=timeout, interval=0.05)

@@ -14,6 +14,7 @@ from app.models.base import new_public_id, str_enum, utcnow
 
 if TYPE_CHECKING:
     from app.models.access import ConversationOwner, TransferCode
+    from app.models.api import ApiSession
     from app.models.document import Document
 
 
@@ -86,6 +87,7 @@ class Conversation(db.Model):
     # keys here) loses them too.
     owners: Mapped[list[ConversationOwner]] = relationship(cascade="all, delete-orphan")
     transfer_codes: Mapped[list[TransferCode]] = relationship(cascade="all, delete-orphan")
+    api_sessions: Mapped[list[ApiSession]] = relationship(cascade="all, delete-orphan")
 
 
 class Message(db.Model):

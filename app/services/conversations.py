@@ -201,3 +201,52 @@ def model_history(
         and message.content.strip()
     ][-HISTORY_MESSAGES:]
     return [{"role": "system", "content": prompts.system_prompt(topic)}, *turns]
+
+
+def page_owned(owner: str, limit: int, before_id: int | None) -> list[Conversation]:
+    """A page of the owner's cases, newest first, starting before ``before_id``; one more
+    than ``limit`` when there is a next page."""
+    query = (
+        select(Conversation)
+        .join(ConversationOwner)
+        .where(ConversationOwner.owner_hash == owner)
+        .order_by(Conversation.id.desc())
+        .limit(limit + 1)
+    )
+    if before_id is not None:
+        query = query.where(Conversation.id < before_id)
+    return list(db.session.scalars(query))
+
+
+def busy_ids(conversation_ids: list[int]) -> set[int]:
+    """Which of these conversations have a turn pending or streaming (one query)."""
+    if not conversation_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Message.conversation_id).where(
+                Message.conversation_id.in_(conversation_ids), Message.in_flight.is_(True)
+            )
+        )
+    )
+
+
+def page_messages(conversation: Conversation, limit: int, after_id: int | None) -> list[Message]:
+    """A page of the conversation's messages, oldest first, after ``after_id``; one more
+    than ``limit`` when there is a next page."""
+    query = (
+        select(Message)
+        .where(Message.conversation_id == conversation.id)
+        .order_by(Message.id)
+        .limit(limit + 1)
+    )
+    if after_id is not None:
+        query = query.where(Message.id > after_id)
+    return list(db.session.scalars(query))
+
+
+def get_message(conversation: Conversation, message_id: int) -> Message | None:
+    """One message of this conversation, or None."""
+    return db.session.scalar(
+        select(Message).where(Message.id == message_id, Message.conversation_id == conversation.id)
+    )

@@ -97,6 +97,17 @@ def make_client(settings: LLMSettings) -> ollama.Client:
     return ollama.Client(host=settings.host, timeout=timeout, limits=limits)
 
 
+def server_version(http: httpx.Client) -> str | None:
+    """The model server's version (GET /api/version), or None when it does not answer."""
+    try:
+        response = http.get("/api/version")
+        response.raise_for_status()
+        version = response.json().get("version")
+    except (httpx.HTTPError, ValueError, AttributeError):
+        return None
+    return version if isinstance(version, str) else None
+
+
 def clean_text(text: str) -> str:
     """Drop NULs and replace lone UTF-16 surrogates (valid JSON, invalid UTF-8) with U+FFFD."""
     text = text.replace("\x00", "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -11,7 +12,14 @@ from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
 from app import messages
 from app.extensions import db
-from app.models import Conversation, DocumentVersion, Render, RenderStatus
+from app.models import (
+    Conversation,
+    ConversationOwner,
+    Document,
+    DocumentVersion,
+    Render,
+    RenderStatus,
+)
 from app.models.base import utcnow
 from app.services import conversations, filenames, pdf, storage
 from app.services.dates import in_poland
@@ -50,6 +58,32 @@ def get_owned(conversation: Conversation, public_id: str) -> Render | None:
         .join(DocumentVersion)
         .where(Render.public_id == public_id, DocumentVersion.document_id == document.id)
     )
+
+
+def get_for_owner(owner: str | None, public_id: str) -> Render | None:
+    """The render with this public id if its case belongs to this owner."""
+    if not owner or not public_id or len(public_id) > 32:
+        return None
+    return db.session.scalar(
+        select(Render)
+        .join(DocumentVersion)
+        .join(Document)
+        .join(ConversationOwner, ConversationOwner.conversation_id == Document.conversation_id)
+        .where(Render.public_id == public_id, ConversationOwner.owner_hash == owner)
+    )
+
+
+def wait_finished(render: Render, timeout: float, deadline_seconds: int) -> Render:
+    """Poll the row until the render has finished (or is failed as past its deadline), at
+    most ``timeout`` seconds."""
+    give_up = time.monotonic() + timeout
+    while True:
+        db.session.refresh(render)
+        reconcile(render, deadline_seconds)
+        db.session.commit()
+        if render.finished or time.monotonic() >= give_up:
+            return render
+        time.sleep(0.1)
 
 
 def mark_failed(render: Render, error: str) -> None:
@@ -134,6 +168,15 @@ def _run(render: Render, storage_dir: str) -> None:
     render.render_ms = result.render_ms
     render.finished_at = utcnow()
     db.session.commit()
+
+
+def error_code(render: Render) -> str:
+    """A stable code for why a render failed (timed_out, queue_unavailable, render_failed)."""
+    if render.error == "timed out":
+        return "timed_out"
+    if render.error == "queue unavailable":
+        return "queue_unavailable"
+    return "render_failed"
 
 
 def user_error(render: Render) -> str:

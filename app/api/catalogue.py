@@ -4,16 +4,18 @@ deadline services)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-from datetime import date
 from typing import Any
 
 from flask import Response, request
+from spectree import Response as Documented
 
 from app import messages
-from app.api import bp
-from app.api.errors import error_response
+from app.api import bp, spec
+from app.api.errors import ApiError
+from app.api.guard import public
+from app.api.replies import json_with_etag
+from app.api.schemas import CatalogueOut, DeadlineAnswer, DeadlineQuery, DocumentTypeOut, ErrorBody
 from app.legal.documents import DOCUMENT_TYPES, DeadlineSpec, DocumentType, document_type
 from app.legal.fields import Field, Kind
 from app.services.case_deadlines import rule_text
@@ -72,60 +74,63 @@ def document_json(document: DocumentType) -> dict[str, Any]:
     }
 
 
-def _with_etag(payload: Any) -> Response:
-    # Insertion order is stable (and keeps the fields in form order), so it makes a fine ETag.
-    body = json.dumps(payload, ensure_ascii=False)
-    etag = hashlib.sha256(body.encode()).hexdigest()[:32]
-    if request.if_none_match.contains(etag):
-        response = Response(status=304)
-    else:
-        response = Response(body, mimetype="application/json")
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response
+TAGS = ["catalogue"]
+NOT_FOUND = {"HTTP_404": ErrorBody, "HTTP_429": ErrorBody}
 
 
 @bp.get("/catalogue")
+@public
+@spec.validate(resp=Documented(HTTP_200=CatalogueOut, HTTP_429=ErrorBody), tags=TAGS, security={})
 def catalogue() -> Response:
     """Every document type with its key, name, fields as JSON Schema and deadline rule."""
-    return _with_etag({"items": [document_json(document) for document in DOCUMENT_TYPES]})
+    return json_with_etag(
+        {"items": [document_json(document) for document in DOCUMENT_TYPES]}, "public, max-age=300"
+    )
 
 
 @bp.get("/catalogue/<key>")
-def catalogue_item(key: str) -> Response | tuple[Response, int]:
+@public
+@spec.validate(resp=Documented(HTTP_200=DocumentTypeOut, **NOT_FOUND), tags=TAGS, security={})
+def catalogue_item(key: str) -> Response:
     """One document type."""
     document = document_type(key)
     if document is None:
-        return error_response(404)
-    return _with_etag(document_json(document))
+        raise ApiError(404)
+    return json_with_etag(document_json(document), "public, max-age=300")
 
 
 @bp.get("/catalogue/<key>/deadline")
-def deadline(key: str) -> Response | tuple[Response, int]:
+@public
+@spec.validate(
+    query=DeadlineQuery,
+    resp=Documented(HTTP_200=DeadlineAnswer, HTTP_400=ErrorBody, **NOT_FOUND),
+    tags=TAGS,
+    security={},
+)
+def deadline(key: str) -> Response:
     """The last day to act: ?from=YYYY-MM-DD (the event's date), and for a court-set
     deadline ?length=… ("14 dni"); ?event=<field> picks one of several rules."""
     document = document_type(key)
     if document is None:
-        return error_response(404)
+        raise ApiError(404)
     if not document.deadlines:
-        return error_response(422, "NO_DEADLINE", messages.API_NO_DEADLINE)
-    wanted = request.args.get("event")
-    spec = next((s for s in document.deadlines if s.event_field == wanted), None)
-    if wanted and spec is None:
-        return error_response(400, details={"event": "unknown"})
-    spec = spec or document.deadlines[0]
-    try:
-        start = date.fromisoformat(request.args.get("from", ""))
-    except ValueError:
-        return error_response(400, details={"from": "expected YYYY-MM-DD"})
-    rule = spec.rule
+        raise ApiError(422, "NO_DEADLINE", messages.API_NO_DEADLINE)
+    query: DeadlineQuery = request.context.query  # type: ignore[attr-defined]
+    wanted = query.event
+    found_spec = next((s for s in document.deadlines if s.event_field == wanted), None)
+    if wanted and found_spec is None:
+        raise ApiError(400, details={"fields": {"event": {"code": "unknown", "message": wanted}}})
+    found_spec = found_spec or document.deadlines[0]
+    rule = found_spec.rule
     if rule is None:
         try:
-            amount, unit = parse_duration(request.args.get("length", ""))
-        except FieldError:
-            return error_response(400, details={"length": "expected e.g. 14 dni"})
-        rule = DeadlineRule(amount, unit, spec.procedure)
-    found = last_day(rule, start)
+            amount, unit = parse_duration(query.length or "")
+        except FieldError as exc:
+            raise ApiError(
+                400, details={"fields": {"length": {"code": exc.code, "message": "e.g. 14 dni"}}}
+            ) from exc
+        rule = DeadlineRule(amount, unit, found_spec.procedure)
+    found = last_day(rule, query.from_date)
     return Response(
         json.dumps(
             {
@@ -133,12 +138,12 @@ def deadline(key: str) -> Response | tuple[Response, int]:
                 "nominal_day": found.nominal_day.isoformat(),
                 "moved": found.moved,
                 "rule": {
-                    **_rule(spec),
+                    **_rule(found_spec),
                     "amount": rule.amount,
                     "unit": rule.unit.value,
                     "text": rule_text(rule),
                 },
-                "basis": spec.basis,
+                "basis": found_spec.basis,
             },
             ensure_ascii=False,
         ),

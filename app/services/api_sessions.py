@@ -1,0 +1,59 @@
+"""The legacy API's client-chosen ``session_id``: an opaque string naming one conversation of
+one owner, created on first use. Only its hash is stored (without a key it is the secret)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models import ApiSession, Conversation, ConversationOwner
+from app.services import conversations
+
+
+def _hash(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def find(owner: str, session_id: str) -> Conversation | None:
+    """The owner's conversation named by this session id, or None."""
+    return db.session.scalar(
+        select(Conversation)
+        .join(ApiSession, ApiSession.conversation_id == Conversation.id)
+        .join(ConversationOwner, ConversationOwner.conversation_id == Conversation.id)
+        .where(
+            ApiSession.owner_hash == owner,
+            ApiSession.session_hash == _hash(session_id),
+            ConversationOwner.owner_hash == owner,
+        )
+    )
+
+
+def conversation_for(owner: str, session_id: str) -> Conversation:
+    """The conversation this session id names, made on its first use.
+
+    Two first uses racing each make a conversation; the unique constraint keeps one name and
+    the loser's empty conversation is deleted again.
+    """
+    found = find(owner, session_id)
+    if found is not None:
+        return found
+    conversation = conversations.start(owner)
+    db.session.add(
+        ApiSession(
+            owner_hash=owner, session_hash=_hash(session_id), conversation_id=conversation.id
+        )
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        db.session.delete(db.session.merge(conversation))
+        db.session.commit()
+        found = find(owner, session_id)
+        if found is None:
+            raise
+        return found
+    return conversation
