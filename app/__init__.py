@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import principal
 from app.config import build_config
 from app.extensions import csrf, db, limiter, migrate, sock
 
@@ -30,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    principal.init_app(app)  # before the limiter: its key function reads the principal
     limiter.init_app(app)
     sock.init_app(app)
 

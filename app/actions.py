@@ -18,7 +18,17 @@ from app import clients
 from app.legal.documents import DocumentType, document_type
 from app.legal.scope import Refusal, refusal, refusal_for_fields
 from app.models import IN_FLIGHT, Conversation, DocumentVersion, Message, Render, VersionAuthor
-from app.services import conversations, documents, fields, generation, letters, redline, revising
+from app.services import (
+    api_sessions,
+    cases,
+    conversations,
+    documents,
+    fields,
+    generation,
+    letters,
+    redline,
+    revising,
+)
 from app.services.dates import today_in_poland
 from app.services.sanitize import SanitizeError, sanitize_letter
 from app.tasks import enqueue_turn, queue_render
@@ -73,11 +83,49 @@ def _started(start, conversation: Conversation, *args: object) -> Message:  # ty
 
 def send_message(conversation: Conversation, text: str | None) -> Message:
     """Store the person's message and start the model's reply; returns the pending reply."""
+    return _started(generation.start_chat, conversation, _clean(text))
+
+
+def start_with_message(owner: str, topic: str | None, text: str) -> Conversation:
+    """A new case with the person's first message and its reply on the way; a refused
+    message leaves no case behind."""
+    _clean(text)
+    conversation = conversations.start(owner, topic)
     try:
-        clean = conversations.clean_message(text)
+        send_message(conversation, text)
+    except ActionError:
+        cases.delete_case(
+            conversation, storage_dir=current_app.config["STORAGE_DIR"], bus=clients.bus()
+        )
+        raise
+    return conversation
+
+
+def chat_in_session(owner: str, session_id: str, text: str) -> Message:
+    """A message in the conversation a client's own session id names (legacy /api/chat),
+    checked before that conversation is made."""
+    _clean(text)
+    return send_message(api_sessions.conversation_for(owner, session_id), text)
+
+
+def render_in_session(owner: str, session_id: str, html: str) -> Render:
+    """Keep HTML as the next version of the session's letter and render it (legacy
+    /api/generate-pdf), checked before that conversation is made."""
+    try:
+        sanitize_letter(html)
+    except SanitizeError as exc:
+        raise ActionError(exc.code) from exc
+    conversation = api_sessions.conversation_for(owner, session_id)
+    current = conversation.document.current if conversation.document else None
+    save_letter(conversation, html, current.number if current else 0)
+    return render_version(conversation, None, blanks_ok=True)
+
+
+def _clean(text: str | None) -> str:
+    try:
+        return conversations.clean_message(text)
     except conversations.InputError as exc:
         raise ActionError(exc.code) from exc
-    return _started(generation.start_chat, conversation, clean)
 
 
 def retry(conversation: Conversation) -> Message:

@@ -18,6 +18,7 @@ from redis import Redis
 
 from app.services import llm
 from app.services.bus import Bus, MemoryBus, RedisBus
+from app.services.slots import MemorySlots, RedisSlots, Slots
 
 _lock = threading.RLock()
 
@@ -79,6 +80,14 @@ def generation_pool(app: Flask | None = None) -> ThreadPoolExecutor:
             max_workers=int(app.config["GENERATION_THREADS"]), thread_name_prefix="generate"
         ),
     )
+
+
+def slots(app: Flask | None = None) -> Slots:
+    """Counted slots for long requests: Redis when REDIS_URL is set, else in-process."""
+    app = _app(app)
+    if app.config["REDIS_URL"]:
+        return _once(app, "slots", lambda: RedisSlots(redis_client(app)))
+    return _once(app, "slots", MemorySlots)
 
 
 def bus(app: Flask | None = None) -> Bus:

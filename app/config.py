@@ -102,6 +102,8 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "RATELIMIT_LEGACY": os.environ.get("RATELIMIT_LEGACY", "").strip() or "30 per minute",
         # The legacy /api/chat and /api/generate-pdf: "key" (a key is required) or "none"
         # (open; the client's session_id is then the only secret of its conversation).
+        # Reply streams and legacy waits one key (or address) may hold open at once.
+        "API_LONG_REQUESTS": _env_number("API_LONG_REQUESTS", 4),
         "LEGACY_API_AUTH": os.environ.get("LEGACY_API_AUTH", "").strip().lower() or "key",
         "RATELIMIT_HEADERS_ENABLED": True,
         # Redis down: keep limiting per process rather than failing every request.

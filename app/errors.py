@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app import messages
-from app.api.errors import error_response, is_api_request
+from app.api.errors import ApiError, error_response, is_api_request
 
 TEXTS = {
     400: messages.BAD_REQUEST,
@@ -48,6 +48,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[str, int]:
         return _page(400, messages.CSRF_FAILED)
+
+    @app.errorhandler(ApiError)
+    def api_error(error: ApiError) -> tuple[object, int]:
+        return error_response(error.status, error.code, error.message, error.details)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[object, int]:

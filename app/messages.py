@@ -240,6 +240,12 @@ API_NOT_FOUND = "Nie ma takiego zasobu albo nie należy on do tego klucza."
 API_FIELDS_INVALID = (
     "Niektóre pola pisma mają nieprawidłowe wartości; opis każdego jest w details.fields."
 )
+API_TOO_MANY_LONG = (
+    "Za dużo otwartych strumieni i oczekiwań na odpowiedź naraz; zamknij któreś i spróbuj ponownie."
+)
+API_CONFLICT = "Żądanie nie pasuje do obecnego stanu sprawy."
+API_UNKNOWN_EVENT = "To pismo nie ma takiej daty, od której liczy się termin."
+API_LENGTH_NEEDED = "Podaj długość terminu wyznaczonego przez sąd, np. „14 dni”."
 API_INVALID = "Żądanie ma nieprawidłowe dane; szczegóły są w polu details."
 API_BAD_JSON = "Treść żądania nie jest poprawnym JSON-em."
 API_KEY_IN_QUERY = "Klucza API nie podaje się w adresie; użyj nagłówka Authorization: Bearer."

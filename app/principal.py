@@ -1,18 +1,20 @@
 """Who is asking: one principal per request, resolved once and passed to the actions.
 
-A page's principal is its browser session (a signed cookie holding an owner token). An API
-request's principal is the key in its ``Authorization: Bearer`` header, never a cookie, so
-the pages' CSRF protection has nothing to protect there. Either way the actions only see an
-owner hash: what that owner created is all it can reach.
+A page's principal is its browser session (a signed cookie holding an owner token, see
+app.security). An API request's principal is the key in its ``Authorization: Bearer`` header,
+never a cookie, so the pages' CSRF protection has nothing to protect there. Either way the
+actions only see an owner hash: what that owner created is all it can reach.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, g, request
+from flask import Flask, current_app, g, request
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import ServiceUnavailable
 
-from app.security import current_owner
+from app.extensions import db
 from app.services import api_keys
 
 # The owner of conversations opened by keyless legacy clients (LEGACY_API_AUTH=none). It is
@@ -58,18 +60,34 @@ def _resolve() -> Principal:
         if key is None:
             return Principal(None, "anonymous")
         return Principal(key.owner_hash, "key", key.id)
-    if request.path.startswith("/api/"):
-        if request.blueprint == "legacy" and current_app.config["LEGACY_API_AUTH"] == "none":
-            return Principal(LEGACY_PUBLIC_OWNER, "legacy-public")
-        return Principal(None, "anonymous")
-    return Principal(current_owner(), "session")
+    if request.blueprint == "legacy" and current_app.config["LEGACY_API_AUTH"] == "none":
+        return Principal(LEGACY_PUBLIC_OWNER, "legacy-public")
+    return Principal(None, "anonymous")
 
 
 def current() -> Principal:
-    """This request's principal, resolved on first use."""
+    """This request's API principal, resolved on first use."""
     if "principal" not in g:
         g.principal = _resolve()
     return g.principal
+
+
+def resolve_api_principal() -> None:
+    """Resolve an API request's principal before anything else looks at it (the rate
+    limiter's key function among them); a database that cannot say is 503, not a limiter
+    storage error."""
+    if not request.path.startswith("/api/"):
+        return
+    try:
+        current()
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        raise ServiceUnavailable() from exc
+
+
+def init_app(app: Flask) -> None:
+    """Register the resolution; call before the rate limiter registers its own check."""
+    app.before_request(resolve_api_principal)
 
 
 def limit_key() -> str:

@@ -119,7 +119,12 @@ def deadline(key: str) -> Response:
     wanted = query.event
     found_spec = next((s for s in document.deadlines if s.event_field == wanted), None)
     if wanted and found_spec is None:
-        raise ApiError(400, details={"fields": {"event": {"code": "unknown", "message": wanted}}})
+        raise ApiError(
+            400,
+            details={
+                "fields": {"event": {"code": "unknown", "message": messages.API_UNKNOWN_EVENT}}
+            },
+        )
     found_spec = found_spec or document.deadlines[0]
     rule = found_spec.rule
     if rule is None:
@@ -127,7 +132,10 @@ def deadline(key: str) -> Response:
             amount, unit = parse_duration(query.length or "")
         except FieldError as exc:
             raise ApiError(
-                400, details={"fields": {"length": {"code": exc.code, "message": "e.g. 14 dni"}}}
+                400,
+                details={
+                    "fields": {"length": {"code": exc.code, "message": messages.API_LENGTH_NEEDED}}
+                },
             ) from exc
         rule = DeadlineRule(amount, unit, found_spec.procedure)
     found = last_day(rule, query.from_date)

@@ -8,7 +8,7 @@ from spectree import Response as Documented
 from app import actions, clients, limits, principal
 from app.api import bp, present, spec
 from app.api.errors import ApiError
-from app.api.replies import cursor_value, json_response, json_with_etag
+from app.api.replies import json_response, json_with_etag, page_answer
 from app.api.schemas import (
     ConversationDetail,
     ConversationPage,
@@ -56,16 +56,13 @@ model_limited = limiter.shared_limit(
 def list_conversations() -> Response:
     """The key's conversations, newest first (``cursor`` from ``next_cursor``)."""
     query: Page = request.context.query  # type: ignore[attr-defined]
-    found = conversations.page_owned(
-        principal.current().owner or "", query.limit, cursor_value(query.cursor)
-    )
-    page, more = found[: query.limit], len(found) > query.limit
-    busy = conversations.busy_ids([item.id for item in page])
-    return json_with_etag(
-        {
-            "items": [present.conversation(item, busy=item.id in busy) for item in page],
-            "next_cursor": str(page[-1].id) if more else None,
-        }
+    found = conversations.page_owned(principal.current().owner or "", query.limit, query.position)
+    busy = conversations.busy_ids([item.id for item in found])
+    return page_answer(
+        found,
+        query.limit,
+        lambda item: present.conversation(item, busy=item.id in busy),
+        lambda item: item.id,
     )
 
 
@@ -89,27 +86,13 @@ def create_conversation() -> Response:
             blanks_ok=body.document.allow_blanks,
             strict=True,
         )
+    elif body.message is not None:
+        # A first message calls the model: it spends the same budget as any other.
+        with model_limited:
+            pass
+        conversation = actions.start_with_message(owner, body.topic, body.message)
     else:
-        if body.message is not None:
-            try:
-                conversations.clean_message(body.message)
-            except conversations.InputError as exc:
-                raise actions.ActionError(exc.code) from exc
-            # A first message calls the model: it spends the same budget as any other.
-            with model_limited:
-                pass
         conversation = conversations.start(owner, body.topic)
-        if body.message is not None:
-            try:
-                actions.send_message(conversation, body.message)
-            except actions.ActionError:
-                # The case exists either way; the person's text is refused as on the page.
-                cases.delete_case(
-                    conversation,
-                    storage_dir=current_app.config["STORAGE_DIR"],
-                    bus=clients.bus(),
-                )
-                raise
     db.session.commit()
     payload = present.conversation_detail(conversation)
     return json_response(payload, 201, payload["url"])
@@ -145,13 +128,9 @@ def list_messages(cid: str) -> Response:
     """The conversation's messages, oldest first (``cursor`` from ``next_cursor``)."""
     conversation = owned(cid)
     query: Page = request.context.query  # type: ignore[attr-defined]
-    found = conversations.page_messages(conversation, query.limit, cursor_value(query.cursor))
-    page, more = found[: query.limit], len(found) > query.limit
-    return json_with_etag(
-        {
-            "items": [present.message(conversation, item) for item in page],
-            "next_cursor": str(page[-1].id) if more else None,
-        }
+    found = conversations.page_messages(conversation, query.limit, query.position)
+    return page_answer(
+        found, query.limit, lambda item: present.message(conversation, item), lambda m: m.id
     )
 
 
@@ -175,8 +154,7 @@ def _stream_message(cid: str, mid: int) -> Response:
     message = conversations.get_message(conversation, mid)
     if message is None:
         raise ApiError(404)
-    give_up = float(current_app.config["GENERATION_DEADLINE"]) + generation.LOST_GRACE_S
-    return reply_stream(conversation, message, give_up)
+    return reply_stream(conversation, message)
 
 
 @bp.get("/conversations/<cid>/messages/<int:mid>")

@@ -9,7 +9,7 @@ from app import actions
 from app.api import bp, present, spec
 from app.api.conversations import model_limited, owned, reply_answer
 from app.api.errors import ApiError
-from app.api.replies import cursor_value, json_response, json_with_etag
+from app.api.replies import json_response, json_with_etag, page_answer
 from app.api.schemas import (
     DocumentOut,
     MessageOut,
@@ -58,15 +58,14 @@ def list_versions(cid: str) -> Response:
     """The letter's versions, oldest first, without their text."""
     conversation = owned(cid)
     query: Page = request.context.query  # type: ignore[attr-defined]
-    after = cursor_value(query.cursor) or 0
+    after = query.position or 0
     versions = conversation.document.versions if conversation.document else []
     found = [version for version in versions if version.number > after][: query.limit + 1]
-    page = found[: query.limit]
-    return json_with_etag(
-        {
-            "items": [present.version_summary(conversation, item) for item in page],
-            "next_cursor": str(page[-1].number) if len(found) > query.limit else None,
-        }
+    return page_answer(
+        found,
+        query.limit,
+        lambda item: present.version_summary(conversation, item),
+        lambda item: item.number,
     )
 
 

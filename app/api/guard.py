@@ -46,19 +46,24 @@ def _check() -> None:
         looks_like_key(value) for value in request.args.values()
     ):
         raise ApiError(400, "KEY_IN_QUERY", messages.API_KEY_IN_QUERY)
+    if not _is_public():
+        # Who asks comes before what is asked: a client without a key learns only that.
+        if principal.bearer_token() == "":
+            raise ApiError(401, message=messages.API_BAD_AUTH)
+        if not principal.current().authenticated:
+            raise ApiError(401)
     if request.method in BODY_METHODS and _has_body():
         if not request.is_json:
             raise ApiError(415)
         try:
-            request.get_json()
+            body = request.get_json()
         except BadRequest as exc:
             raise ApiError(400, "INVALID_JSON", messages.API_BAD_JSON) from exc
-    if _is_public():
-        return
-    if principal.bearer_token() == "":
-        raise ApiError(401, message=messages.API_BAD_AUTH)
-    if not principal.current().authenticated:
-        raise ApiError(401)
+        if not isinstance(body, dict):
+            # Every body is an object; 0, [] or null must not pass as an empty one.
+            raise ApiError(
+                422, details={"fields": {"body": {"code": "not_object", "message": "object"}}}
+            )
 
 
 def _rate_headers(response: Response) -> Response:
@@ -72,6 +77,8 @@ def _rate_headers(response: Response) -> Response:
             f"{current.limit.amount};w={current.limit.get_expiry()}"
         )
     response.headers.setdefault("Cache-Control", "no-store")
+    # The same URL answers each key differently: shared caches must keep them apart.
+    response.vary.add("Authorization")
     return response
 
 

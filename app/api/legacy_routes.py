@@ -29,13 +29,13 @@ from app.api.schemas import (
     LegacyPdfOut,
     answers,
 )
+from app.api.streaming import long_request, wait_reply
 from app.extensions import db, limiter
 from app.models import MessageStatus, RenderStatus
-from app.services import api_sessions, generation, llm, renders
+from app.services import llm, renders
 from app.tasks import render_deadline
 
 TAGS = ["legacy"]
-ANSWERED = (MessageStatus.COMPLETE, MessageStatus.PARTIAL, MessageStatus.INTERRUPTED)
 
 
 @legacy.post("/chat")
@@ -55,19 +55,23 @@ def chat() -> Response:
     """Send a message and wait for the whole reply (legacy: blocks up to the generation
     deadline). ``session_id`` is any string of yours naming the conversation."""
     body: LegacyChat = request.context.json  # type: ignore[attr-defined]
-    conversation = api_sessions.conversation_for(principal.current().owner or "", body.session_id)
-    reply = actions.send_message(conversation, body.message)
-    limit = float(current_app.config["GENERATION_DEADLINE"]) + generation.LOST_GRACE_S
-    generation.wait_finished(reply, limit)
-    if reply.status in ANSWERED and reply.content.strip():
+    owner = principal.current().owner or ""
+    with long_request():
+        reply = actions.chat_in_session(owner, body.session_id, body.message)
+        db.session.commit()
+        reply = wait_reply(reply.conversation, reply)
+    if reply.status == MessageStatus.COMPLETE and reply.content.strip():
         return json_response({"response": reply.content, "session_id": body.session_id})
-    if reply.status not in ANSWERED and reply.status != MessageStatus.ERROR:
-        raise ApiError(503, message=messages.LLM_TIMEOUT, details={"reason": "deadline"})
+    # Cut short, stopped or failed: never passed off as a whole answer; what was written
+    # comes along in the details.
     raise ApiError(
         502,
         "GENERATION_ERROR",
         wording.reply_note(reply) or messages.LLM_FAILED,
-        {"reason": reply.error_code or reply.status.value},
+        {
+            "reason": reply.error_code or reply.status.value,
+            "partial_response": reply.content or None,
+        },
     )
 
 
@@ -89,12 +93,11 @@ def generate_pdf() -> Response:
     and kept as a new version of the session's conversation; ``pdf_path`` is where the same
     caller downloads the PDF."""
     body: LegacyPdf = request.context.json  # type: ignore[attr-defined]
-    conversation = api_sessions.conversation_for(principal.current().owner or "", body.session_id)
-    current = conversation.document.current if conversation.document else None
-    actions.save_letter(conversation, body.html_content, current.number if current else 0)
-    render = actions.render_version(conversation, None, blanks_ok=True)
-    deadline = render_deadline(current_app)
-    renders.wait_finished(render, deadline, deadline)
+    owner = principal.current().owner or ""
+    with long_request():
+        render = actions.render_in_session(owner, body.session_id, body.html_content)
+        deadline = render_deadline(current_app)
+        renders.wait_finished(render, deadline, deadline)
     if render.status == RenderStatus.DONE:
         return json_response(
             {"pdf_path": url_for("legacy.pdf", rid=render.public_id, _external=True)}

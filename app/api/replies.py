@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from flask import Response, request
 
-from app.api.errors import ApiError
+T = TypeVar("T")
 
 
 def json_response(payload: Any, status: int = 200, location: str | None = None) -> Response:
@@ -30,7 +31,7 @@ def json_with_etag(payload: Any, cache: str = "private, no-cache") -> Response:
     # Insertion order is stable (and keeps the fields in form order), so it makes a fine ETag.
     body = json.dumps(payload, ensure_ascii=False)
     etag = hashlib.sha256(body.encode()).hexdigest()[:32]
-    if request.if_none_match.contains(etag):
+    if request.if_none_match.contains_weak(etag):
         response = Response(status=304)
     else:
         response = Response(body, mimetype="application/json")
@@ -39,10 +40,16 @@ def json_with_etag(payload: Any, cache: str = "private, no-cache") -> Response:
     return response
 
 
-def cursor_value(raw: str | None) -> int | None:
-    """A page cursor (an opaque string to clients; here a row's position), or None."""
-    if raw is None:
-        return None
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
-        raise ApiError(422, details={"fields": {"cursor": {"code": "invalid", "message": "?"}}})
-    return int(raw)
+def page_answer(
+    found: Sequence[T], limit: int, show: Callable[[T], Any], cursor_of: Callable[[T], Any]
+) -> Response:
+    """A page of a list (``found`` holds one item more than ``limit`` when there is a next
+    page), with the cursor of the next page and an ETag."""
+    page = found[:limit]
+    more = len(found) > limit
+    return json_with_etag(
+        {
+            "items": [show(item) for item in page],
+            "next_cursor": str(cursor_of(page[-1])) if more else None,
+        }
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
 from app.legal.catalogue import TOPICS
 from app.legal.documents import DOCUMENT_TYPES
@@ -19,7 +19,9 @@ MAX_SESSION_ID = 128
 
 
 class Strict(BaseModel):
-    """A request body: unknown members are refused, not ignored."""
+    """A request body or query: unknown members are refused, not ignored. Numbers and
+    booleans in bodies are strict (1.0 is no version number, 1 no "true"); queries arrive as
+    text and are converted."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -49,7 +51,7 @@ class DocumentInput(Strict):
     fields: dict[str, str] = Field(
         default_factory=dict, description="Field values by key, as the catalogue describes them."
     )
-    allow_blanks: bool = Field(
+    allow_blanks: StrictBool = Field(
         False, description="Accept missing required fields (left as [placeholders])."
     )
 
@@ -79,9 +81,9 @@ class NewVersion(Strict):
 
     type: DocumentKey | None = None
     fields: dict[str, str] | None = None
-    allow_blanks: bool = False
+    allow_blanks: StrictBool = False
     html: str | None = Field(None, max_length=MAX_INPUT_CHARS)
-    base_version: int | None = Field(
+    base_version: StrictInt | None = Field(
         None,
         ge=0,
         description="The version this edit was made on (0: none yet); required "
@@ -104,27 +106,32 @@ class Revision(Strict):
 
 
 class Restore(Strict):
-    base_version: int = Field(ge=1)
+    base_version: StrictInt = Field(ge=1)
 
 
 class NewRender(Strict):
-    version: int | None = Field(None, ge=1, description="Default: the current version.")
-    allow_blanks: bool = Field(False, description="Render even with [placeholders] left.")
+    version: StrictInt | None = Field(None, ge=1, description="Default: the current version.")
+    allow_blanks: StrictBool = Field(False, description="Render even with [placeholders] left.")
 
 
-class Page(BaseModel):
+class Page(Strict):
     limit: int = Field(20, ge=1, le=100)
-    cursor: str | None = Field(
-        None, pattern=r"^[0-9]{1,18}$", description="next_cursor of the previous page."
+    cursor: str = Field(
+        "", pattern=r"^([0-9]{1,18})?$", description="next_cursor of the previous page."
     )
 
+    @property
+    def position(self) -> int | None:
+        """Where the page starts (the cursor is opaque to clients; here, a row's position)."""
+        return int(self.cursor) if self.cursor else None
 
-class RedlineQuery(BaseModel):
+
+class RedlineQuery(Strict):
     from_version: int | None = Field(None, alias="from", ge=1)
     to_version: int | None = Field(None, alias="to", ge=1)
 
 
-class DeadlineQuery(BaseModel):
+class DeadlineQuery(Strict):
     from_date: date = Field(alias="from", description="The event's date, YYYY-MM-DD.")
     length: str | None = Field(None, max_length=40, description='A court-set length: "14 dni".')
     event: str | None = Field(None, max_length=48, description="Which rule's date field.")

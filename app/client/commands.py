@@ -263,13 +263,7 @@ def wait_render(
             raise CommandError(messages.RENDER_TIMEOUT.format(seconds=int(timeout)))
         time.sleep(pause)
         pause = min(pause * 1.5, 1.0)
-        try:
-            render = api.get(render["url"])
-        except ApiError as exc:
-            if exc.status != 429:
-                raise
-            wait = exc.retry_after or ""
-            time.sleep(min(float(wait), 5.0) if wait.isdigit() else 1.0)
+        render = api.poll(render["url"]) or render
     return render
 
 

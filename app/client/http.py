@@ -4,12 +4,13 @@ file downloads, and every failure turned into an ApiError with a Polish message.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import Message
 from typing import Any
-from urllib.parse import quote, urljoin
+from urllib.parse import quote, urljoin, urlsplit
 
 import httpx
 
@@ -22,7 +23,9 @@ CONNECT_TIMEOUT_S = 5.0
 READ_TIMEOUT_S = 30.0
 # A reply's stream is quiet while the model thinks; the server gives up on a reply after its
 # generation deadline (600 s by default) and then closes the stream itself.
-STREAM_READ_TIMEOUT_S = 900.0
+# The server sends a line at least every 20 s while a reply waits; silence this long is a
+# dead connection.
+STREAM_READ_TIMEOUT_S = 60.0
 
 
 class ApiError(Exception):
@@ -135,8 +138,12 @@ class Api:
         return f"{self.base}/api/{name}"
 
     def resolve(self, url: str) -> str:
-        """A URL the server gave (an absolute path) as an absolute URL."""
-        return urljoin(self.base + "/", url)
+        """A URL the server gave (an absolute path) as an absolute URL on the same server: the
+        key is never sent to another host, whatever a reply says."""
+        resolved = urljoin(self.base + "/", url)
+        if urlsplit(resolved)[:2] != urlsplit(self.base)[:2]:
+            raise ApiError(messages.FOREIGN_URL.format(url=url), code="FOREIGN_URL")
+        return resolved
 
     # -- requests ----------------------------------------------------------------------------
 
@@ -160,6 +167,18 @@ class Api:
         if response.is_error:
             raise error_from(response)
         return response
+
+    def poll(self, url: str) -> Any:
+        """GET for a polling loop: None after waiting out a 429 (as Retry-After says, at most
+        5 s), so the loop just asks again."""
+        try:
+            return self.get(url)
+        except ApiError as exc:
+            if exc.status != 429:
+                raise
+            wait = exc.retry_after or ""
+            time.sleep(min(float(wait), 5.0) if wait.isdigit() else 1.0)
+            return None
 
     def get(self, url: str, params: dict[str, str] | None = None) -> Any:
         """GET a JSON resource."""

@@ -7,6 +7,7 @@ POSITIONALS = "argumenty"
 OPTIONALS = "opcje"
 HELP_HELP = "pokaż tę pomoc i zakończ"
 ERROR = "Błąd: {message}"
+FOREIGN_URL = "Serwer wskazał adres na innym serwerze ({url}); klucza tam nie wysyłamy."
 # argparse's errors in Polish (re.sub templates: \1, \2... are argparse's own values).
 ARGS_MISSING = r"brakuje argumentów: \1"
 ARGS_UNKNOWN = r"nieznane argumenty: \1"

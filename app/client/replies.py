@@ -19,8 +19,10 @@ def wait_finished(api: Api, url: str, limit_s: float = POLL_LIMIT_S) -> dict[str
     """Poll a reply until it is no longer pending or streaming; return it."""
     give_up = time.monotonic() + limit_s
     while True:
-        reply = api.get(url)
-        if reply.get("status") not in IN_FLIGHT or time.monotonic() > give_up:
+        reply = api.poll(url)
+        if reply is not None and (
+            reply.get("status") not in IN_FLIGHT or time.monotonic() > give_up
+        ):
             return reply
         time.sleep(POLL_EVERY_S)
 

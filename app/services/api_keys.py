@@ -99,6 +99,13 @@ def _touch(key: ApiKey) -> None:
     db.session.commit()
 
 
+def is_live(key_id: int) -> bool:
+    """Whether the key is still live (asked again while a long request runs)."""
+    live = db.session.scalar(select(ApiKey.active).where(ApiKey.id == key_id))
+    db.session.commit()
+    return live is True
+
+
 def revoke(name: str) -> ApiKey:
     """Revoke the live key with this name; from the next request on it is refused."""
     key = db.session.scalar(select(ApiKey).where(ApiKey.name == name, ApiKey.active.is_(True)))

@@ -34,24 +34,18 @@ def find(owner: str, session_id: str) -> Conversation | None:
 def conversation_for(owner: str, session_id: str) -> Conversation:
     """The conversation this session id names, made on its first use.
 
-    Two first uses racing each make a conversation; the unique constraint keeps one name and
-    the loser's empty conversation is deleted again.
+    The conversation and its name are stored in one transaction; when two first uses race,
+    the unique constraint keeps one and the other finds it.
     """
     found = find(owner, session_id)
     if found is not None:
         return found
-    conversation = conversations.start(owner)
-    db.session.add(
-        ApiSession(
-            owner_hash=owner, session_hash=_hash(session_id), conversation_id=conversation.id
-        )
-    )
+    conversation = conversations.start(owner, commit=False)
+    conversation.api_sessions.append(ApiSession(owner_hash=owner, session_hash=_hash(session_id)))
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        db.session.delete(db.session.merge(conversation))
-        db.session.commit()
         found = find(owner, session_id)
         if found is None:
             raise

@@ -41,15 +41,17 @@ def owner_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start(owner: str, topic_key: str | None = None) -> Conversation:
-    """Create an empty conversation owned by the given owner hash."""
+def start(owner: str, topic_key: str | None = None, *, commit: bool = True) -> Conversation:
+    """Create an empty conversation owned by the given owner hash (committed unless the
+    caller commits it with more)."""
     topic = get_topic(topic_key)
     conversation = Conversation(topic=topic.key if topic else None)
     conversation.owners.append(ConversationOwner(owner_hash=owner))
     if topic:
         conversation.title = topic.title
     db.session.add(conversation)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return conversation
 
 

@@ -83,7 +83,7 @@ def wait_finished(render: Render, timeout: float, deadline_seconds: int) -> Rend
         db.session.commit()
         if render.finished or time.monotonic() >= give_up:
             return render
-        time.sleep(0.1)
+        time.sleep(0.5)
 
 
 def mark_failed(render: Render, error: str) -> None:

@@ -132,3 +132,22 @@ def test_legacy_input_is_checked(app: Flask) -> None:
     assert missing.status_code == 422 and "message" in _error(missing)["details"]["fields"]
     form = api.client.post("/api/chat", data={"message": "Hej"}, headers=api.headers())
     assert form.status_code == 415
+
+
+def test_refused_legacy_input_leaves_nothing_behind(app: Flask) -> None:
+    api = ApiClient(app)
+    for _ in range(3):
+        empty = api.post("/api/chat", {"message": "   ", "session_id": "pusta"})
+        assert empty.status_code == 422 and _error(empty)["details"]["reason"] == "message_empty"
+    bad = api.post("/api/generate-pdf", {"html_content": "<div>" * 500, "session_id": "zła"})
+    assert bad.status_code == 422 and _error(bad)["code"] == "INVALID_DOCUMENT"
+    assert api.get("/api/v1/conversations").get_json()["items"] == []
+
+
+def test_a_reply_cut_short_is_no_whole_answer(app: Flask, fake_ollama: FakeOllama) -> None:
+    api = ApiClient(app)
+    fake_ollama.push_reply("Początek odpowiedzi", done_reason="length")
+    cut = api.post("/api/chat", {"message": "Hej", "session_id": "ucieta"})
+    error = _error(cut)
+    assert cut.status_code == 502 and error["code"] == "GENERATION_ERROR"
+    assert error["details"] == {"reason": "length", "partial_response": "Początek odpowiedzi"}
