@@ -181,7 +181,6 @@ def letter_fields(today: date) -> dict[str, str]:
         "imie_nazwisko": "Anna Nowak",
         "adres": "ul. Łąkowa 5\n30-001 Kraków",
         "miejscowosc": "Kraków",
-        "email": "anna.nowak@example.com",
         "sad": "Sąd Rejonowy dla Krakowa-Śródmieścia w Krakowie, I Wydział Cywilny",
         "sad_adres": "ul. Przy Rondzie 7\n31-547 Kraków",
         "sygnatura": "I Nc 123/26",
