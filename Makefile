@@ -23,6 +23,7 @@ test: $(VENV)/.installed
 	@bash .ci/services
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m bandit --quiet --recursive app worker.py
 	TEST_BACKEND=mariadb $(PY) -m pytest -q
 	TEST_BACKEND=sqlite $(PY) -m pytest -q
 

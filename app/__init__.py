@@ -41,11 +41,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from app.conversations import bp as conversations_bp
     from app.documents import bp as documents_bp
     from app.guide import bp as guide_bp
+    from app.health import bp as health_bp
     from app.main import bp as main_bp
     from app.renders import bp as renders_bp
     from app.transfer import bp as transfer_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(health_bp)
     app.register_blueprint(conversations_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(guide_bp)

@@ -89,6 +89,8 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "RETENTION_DAYS": _env_number("RETENTION_DAYS", 30),
         # A letter of 100,000 Polish characters is about 600 KB form-encoded.
         "MAX_CONTENT_LENGTH": _env_number("MAX_REQUEST_BYTES", 1024 * 1024),
+        # /readyz fails below this much free space where PDFs are stored.
+        "READY_MIN_FREE_MB": _env_number("READY_MIN_FREE_MB", 500),
         "PDF_JOB_TIMEOUT": _env_number("PDF_JOB_TIMEOUT", 120),
         "PDF_MEMORY_LIMIT_MB": _env_number("PDF_MEMORY_LIMIT_MB", 1024),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",

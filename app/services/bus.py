@@ -24,7 +24,8 @@ CONVERSATION_TTL_S = 24 * 3600
 STOP_TTL_S = 3600
 START = "0-0"
 
-TOKEN = "token"
+# Event kinds (not secrets).
+TOKEN = "token"  # nosec B105
 DONE = "done"
 STARTED = "started"
 FINISHED = "finished"
