@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -26,9 +26,16 @@ class RenderStatus(enum.StrEnum):
 
 
 class Render(db.Model):
-    """A request to turn a document version into a PDF, and its outcome."""
+    """A request to turn a document version into a PDF, and its outcome.
+
+    A render only moves forward (queued -> running -> done / failed), by conditional updates.
+    ``live`` is True while it is queued, running or done with its file, and NULL once it has
+    failed or lost its file: the unique index on (version_id, live) lets a version have one
+    live render, so a double click cannot make two.
+    """
 
     __tablename__ = "renders"
+    __table_args__ = (UniqueConstraint("version_id", "live", name="uq_renders_one_live"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
@@ -38,6 +45,7 @@ class Render(db.Model):
     status: Mapped[RenderStatus] = mapped_column(
         str_enum(RenderStatus), default=RenderStatus.QUEUED
     )
+    live: Mapped[bool | None] = mapped_column(Boolean, default=True)
     error: Mapped[str | None] = mapped_column(Text)
     file_path: Mapped[str | None] = mapped_column(String(255))
     size_bytes: Mapped[int | None] = mapped_column(BigInteger)

@@ -7,7 +7,8 @@ import logging
 import time
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
 from app import messages
@@ -27,25 +28,74 @@ from app.services.dates import in_poland
 log = logging.getLogger(__name__)
 
 
-def create(version: DocumentVersion) -> Render:
-    """Record a queued render of this version and commit it (the job is enqueued after)."""
-    render = Render(version=version, status=RenderStatus.QUEUED)
-    db.session.add(render)
-    conversations.touch(version.document.conversation)
-    db.session.commit()
-    return render
+# What a hostile or broken letter can make WeasyPrint raise: the render fails for good (a
+# retry would fail the same way). Anything else (the job's time limit, memory, a crash)
+# reaches the queue, whose retry policy decides.
+DOCUMENT_ERRORS = (
+    ArithmeticError,
+    AssertionError,
+    AttributeError,
+    LookupError,
+    OSError,
+    RecursionError,
+    TypeError,
+    ValueError,
+)
+UNFINISHED = (RenderStatus.QUEUED, RenderStatus.RUNNING)
+
+
+def live_render(version: DocumentVersion) -> Render | None:
+    """The version's live render (queued, running, or done with its file), if any."""
+    return db.session.scalar(
+        select(Render).where(Render.version_id == version.id, Render.live.is_(True))
+    )
+
+
+def create(version: DocumentVersion) -> tuple[Render, bool]:
+    """Record a queued render of this version; returns it and whether it is new.
+
+    The unique index on (version_id, live) decides a double click: the second insert fails
+    and gets the first one's render (its job is enqueued once, by the first).
+    """
+    conversation = version.document.conversation
+    render = Render(version=version, status=RenderStatus.QUEUED, live=True)
+    try:
+        db.session.add(render)
+        conversations.touch(conversation)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = live_render(version)
+        if existing is None:
+            raise
+        return existing, False
+    return render, True
 
 
 def reusable(version: DocumentVersion, storage_dir: str, deadline_seconds: int) -> Render | None:
-    """A render of exactly this version worth showing instead of a new one: finished with
-    its file still on disk, or queued or running and not yet past the deadline."""
-    for render in reversed(version.renders):
-        if render.status == RenderStatus.DONE and render.file_path:
-            if storage.resolve(storage_dir, render.file_path).is_file():
-                return render
-        elif not reconcile(render, deadline_seconds).finished:
+    """The version's live render if it is worth showing instead of a new one: done with its
+    file on disk, or queued or running and not past the deadline. A done render whose file
+    is gone, or one past its deadline, is retired so that a new one can be made."""
+    render = live_render(version)
+    if render is None:
+        return None
+    if render.status == RenderStatus.DONE:
+        if render.file_path and storage.resolve(storage_dir, render.file_path).is_file():
             return render
+    elif not reconcile(render, deadline_seconds).finished:
+        return render
+    _retire(render)
     return None
+
+
+def _retire(render: Render) -> None:
+    """A render that is no longer worth showing (its file vanished, or it failed) stops
+    being the version's live render."""
+    db.session.execute(
+        update(Render).where(Render.id == render.id, Render.live.is_(True)).values(live=None)
+    )
+    db.session.commit()
+    db.session.refresh(render)
 
 
 def get_owned(conversation: Conversation, public_id: str) -> Render | None:
@@ -86,12 +136,17 @@ def wait_finished(render: Render, timeout: float, deadline_seconds: int) -> Rend
         time.sleep(0.5)
 
 
-def mark_failed(render: Render, error: str) -> None:
-    """Record that a render failed, with the reason for the logs and the page."""
-    render.status = RenderStatus.FAILED
-    render.error = error[:2000]
-    render.finished_at = utcnow()
+def mark_failed(render: Render, error: str) -> bool:
+    """Fail a render that is still queued or running, with the reason for the logs and the
+    page; a finished one never changes. True when this call failed it."""
+    moved = db.session.execute(
+        update(Render)
+        .where(Render.id == render.id, Render.status.in_(UNFINISHED))
+        .values(status=RenderStatus.FAILED, live=None, error=error[:2000], finished_at=utcnow())
+    )
     db.session.commit()
+    db.session.refresh(render)
+    return moved.rowcount == 1
 
 
 def reconcile(render: Render, deadline_seconds: int) -> Render:
@@ -142,9 +197,15 @@ def run(render_id: int, storage_dir: str) -> None:
 
 
 def _run(render: Render, storage_dir: str) -> None:
-    render.status = RenderStatus.RUNNING
-    render.started_at = utcnow()
+    claimed = db.session.execute(
+        update(Render)
+        .where(Render.id == render.id, Render.status.in_(UNFINISHED))
+        .values(status=RenderStatus.RUNNING, started_at=utcnow())
+    )
     db.session.commit()
+    if claimed.rowcount != 1:
+        return  # failed meanwhile (past its deadline, or the queue was down)
+    db.session.refresh(render)
     version = render.version
     document = version.document
     try:
@@ -155,19 +216,29 @@ def _run(render: Render, storage_dir: str) -> None:
         )
         relative = storage.render_path(render.public_id)
         storage.write_atomic(storage_dir, relative, result.data)
-    except Exception as exc:  # any failure must end on the row, not only in a log
+    except DOCUMENT_ERRORS as exc:
         log.exception("render %s failed", render.public_id)
         db.session.rollback()
         mark_failed(render, f"{type(exc).__name__}: {exc}")
         return
-    render.status = RenderStatus.DONE
-    render.file_path = relative
-    render.size_bytes = len(result.data)
-    render.pages = result.pages
-    render.sha256 = hashlib.sha256(result.data).hexdigest()
-    render.render_ms = result.render_ms
-    render.finished_at = utcnow()
+    done = db.session.execute(
+        update(Render)
+        .where(Render.id == render.id, Render.status == RenderStatus.RUNNING)
+        .values(
+            status=RenderStatus.DONE,
+            file_path=relative,
+            size_bytes=len(result.data),
+            pages=result.pages,
+            sha256=hashlib.sha256(result.data).hexdigest(),
+            render_ms=result.render_ms,
+            finished_at=utcnow(),
+        )
+    )
     db.session.commit()
+    if done.rowcount != 1:
+        # Failed meanwhile (past its deadline): it stays failed, and its file goes.
+        remove_file(storage_dir, render.public_id)
+    db.session.refresh(render)
 
 
 def error_code(render: Render) -> str:

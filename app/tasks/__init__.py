@@ -110,7 +110,9 @@ def queue_render(version: DocumentVersion) -> Render:
     existing = renders.reusable(version, app.config["STORAGE_DIR"], render_deadline(app))
     if existing is not None:
         return existing
-    render = renders.create(version)
+    render, created = renders.create(version)
+    if not created:
+        return render  # a concurrent click made it and enqueues it
     try:
         enqueue_render(render.id)
     except RedisError:

@@ -374,7 +374,7 @@ def test_a_pdf_not_yet_made_is_409(app: Flask) -> None:
     with app.app_context():
         # A render recorded but never handed to a job: it stays queued.
         conversation = db.session.scalar(select(Conversation).filter_by(public_id=cid))
-        render_id = renders.create(conversation.document.current).public_id
+        render_id = renders.create(conversation.document.current)[0].public_id
     status = api.get(f"{V1}/conversations/{cid}/renders/{render_id}").get_json()
     assert status["status"] == "queued" and status["pdf_url"] is None
     pdf = api.get(f"{V1}/conversations/{cid}/renders/{render_id}/pdf")

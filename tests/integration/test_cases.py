@@ -288,7 +288,7 @@ def test_jobs_for_a_deleted_case_end_quietly(app: Flask, browser: Browser) -> No
         )
         assert case is not None and case.document is not None
         # A render and a model turn recorded but whose jobs have not run yet.
-        render = renders.create(case.document.current)
+        render, _ = renders.create(case.document.current)
         render_id, render_public = render.id, render.public_id
         turn = generation.start_chat(case, "Pytanie", generation.TurnLimits(50, 30.0))
         turn_id = turn.id
@@ -320,7 +320,7 @@ def test_a_render_running_while_its_case_is_deleted_leaves_no_file(
         case = db.session.scalar(
             select(Conversation).where(Conversation.public_id == _public_id(url))
         )
-        render = renders.create(case.document.current)
+        render, _ = renders.create(case.document.current)
         render_id, render_public = render.id, render.public_id
         renders.run(render_id, root)  # no exception
         assert db.session.get(Render, render_id) is None

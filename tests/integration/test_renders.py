@@ -99,7 +99,9 @@ def test_pdf_of_unfinished_render_is_404(app: Flask, browser: Browser) -> None:
     status_url = _make_pdf(browser, "<p>x</p>")
     with app.app_context():
         render = db.session.scalars(db.select(Render)).one()
+        # Back to a live queued render (as if the queue had taken it).
         render.status, render.error, render.finished_at = RenderStatus.QUEUED, None, None
+        render.live = True
         db.session.commit()
     page = text_of(browser.get(status_url))
     assert "Czekamy w kolejce" in page and ">Odśwież</a>" in page
@@ -194,7 +196,9 @@ def test_a_queued_render_is_reused_and_a_lost_file_is_rendered_again(
     conversation = status_url.split("/renders/")[0]
     with app.app_context():
         render = db.session.scalars(db.select(Render)).one()
+        # Back to a live queued render (as if the queue had taken it).
         render.status, render.error, render.finished_at = RenderStatus.QUEUED, None, None
+        render.live = True
         db.session.commit()
     assert browser.post(f"{conversation}/renders").headers["Location"] == status_url
     with app.app_context():
