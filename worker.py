@@ -115,7 +115,8 @@ def run_pdf_worker(app: Flask, burst: bool) -> None:
         pdf.warm_up()
         PdfWorker.memory_limit_mb = app.config["PDF_MEMORY_LIMIT_MB"]
         queue = Queue(app.config["RQ_QUEUE"], connection=clients.redis_client(app))
-        PdfWorker([queue]).work(with_scheduler=True, burst=burst)
+        # No scheduler: nothing is scheduled (retries are requeued at once).
+        PdfWorker([queue]).work(with_scheduler=False, burst=burst)
 
 
 def run_llm_workers(app: Flask, threads: int, burst: bool) -> None:

@@ -90,7 +90,9 @@ def enqueue_render(render_id: int) -> None:
         job_timeout=timeout,
         result_ttl=3600,
         failure_ttl=7 * 24 * 3600,
-        retry=Retry(max=1, interval=[5]),
+        # Requeued at once, not scheduled: a retry needs no scheduler process (one was seen
+        # left dead after a Redis restart, and scheduled retries then never ran).
+        retry=Retry(max=1),
         description=f"render {render_id}",
     )
 

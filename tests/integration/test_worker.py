@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from redis import Redis
-from rq import Queue
+from rq import Queue, Retry
 from rq.registry import FinishedJobRegistry
 
 from tests.helpers import Browser, text_of, wait_for
@@ -34,7 +34,7 @@ def test_job_is_enqueued_and_run_by_the_worker_process(
     assert job is not None
     assert job.func_name == "app.tasks.render.render_pdf"
     assert job.timeout == app.config["PDF_JOB_TIMEOUT"]
-    assert job.retries_left == 1
+    assert job.retries_left == 1 and job.get_retry_interval() == 0  # requeued, not scheduled
     assert job.worker_name  # executed by the worker.py process, not in this one
 
 
@@ -43,6 +43,21 @@ def test_work_horses_have_a_hard_memory_limit(app: Flask, queue: Queue, jobs: No
     wait_for(lambda: job.get_status(refresh=True) in ("finished", "failed"))
     limit = app.config["PDF_MEMORY_LIMIT_MB"] * 1024 * 1024
     assert job.return_value() == (limit, limit)
+
+
+def test_a_timed_out_job_is_retried_without_a_scheduler(queue: Queue, jobs: None) -> None:
+    """Like a render (Retry(max=1), no interval): the worker.py process runs no scheduler, yet
+    the retry runs, and after it the job is failed for good."""
+    job = queue.enqueue("tests.jobs.sleep", 30, job_timeout=1, retry=Retry(max=1))
+
+    def failed_for_good() -> bool:
+        job.refresh()
+        # The retry was used (requeued, not scheduled) and the second attempt ran and failed.
+        return job.get_status() == "failed" and job.retries_left == 0
+
+    wait_for(failed_for_good, 30)
+    result = job.latest_result()
+    assert result is not None and "JobTimeoutException" in (result.exc_string or "")
 
 
 def test_work_horses_have_a_hard_time_limit(queue: Queue, jobs: None) -> None:
