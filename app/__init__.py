@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import principal
+from app import crypto, principal
 from app.config import build_config
 from app.extensions import csrf, db, limiter, migrate, sock
 
@@ -24,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.update(build_config(Path(app.instance_path), config))
+    crypto.install(app.config["ENCRYPTION_KEYS"])
     if app.config["TRUST_PROXY"]:
         hops = int(app.config["TRUST_PROXY"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]

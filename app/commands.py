@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from app import clients
+from app.backup.cli import backup_group
 from app.services import api_keys, cases
 
 
@@ -85,3 +86,4 @@ def init_app(app: Flask) -> None:
     """Register the commands on ``flask``."""
     app.cli.add_command(purge_old_cases)
     app.cli.add_command(api_keys_group)
+    app.cli.add_command(backup_group)

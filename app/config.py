@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 from typing import Any, TypeVar
 
+from app import crypto
+
 DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434"
 # A 3B instruct model with usable Polish and reliable structured output; see README.
 DEFAULT_OLLAMA_MODEL = "qwen2.5:3b"
@@ -42,6 +44,19 @@ def _instance_secret(instance_path: Path) -> str:
     return value
 
 
+def _instance_encryption_key(instance_path: Path) -> str:
+    """Return an encryption key kept under instance/ (the embedded default only)."""
+    path = instance_path / "encryption_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    value = crypto.new_key()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value
+
+
 def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Read the environment into a Flask config mapping, then apply overrides.
 
@@ -57,6 +72,8 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
     config: dict[str, Any] = {
         "APP_ENV": env,
         "SECRET_KEY": os.environ.get("SECRET_KEY", "").strip(),
+        # Fernet keys for data at rest, newest first (app/crypto.py); see docs/security.md.
+        "ENCRYPTION_KEYS": crypto.parse_keys(os.environ.get("ENCRYPTION_KEYS", "")),
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", "").strip() or sqlite_default,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": redis_url,
@@ -131,8 +148,13 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
             "SQLALCHEMY_DATABASE_URI" not in overrides
         ):
             raise ConfigError("DATABASE_URL must be set in production")
-    elif not config["SECRET_KEY"]:
-        config["SECRET_KEY"] = _instance_secret(instance_path)
+        if not config["ENCRYPTION_KEYS"]:
+            raise ConfigError("ENCRYPTION_KEYS must be set in production (docs/security.md)")
+    else:
+        if not config["SECRET_KEY"]:
+            config["SECRET_KEY"] = _instance_secret(instance_path)
+        if not config["ENCRYPTION_KEYS"]:
+            config["ENCRYPTION_KEYS"] = [_instance_encryption_key(instance_path)]
 
     config["SOCK_SERVER_OPTIONS"] = {
         "ping_interval": config["WS_PING_INTERVAL"],

@@ -1,0 +1,1 @@
+"""Backups of the database, the stored PDFs and the configuration."""
