@@ -1,89 +1,44 @@
 """The workers: PDF renders (the default) or model calls (``python worker.py llm``).
 
-``python worker.py`` builds the app once, preloads WeasyPrint and runs an RQ worker whose
-work horses each render one PDF under a hard memory limit (PDF_MEMORY_LIMIT_MB) and the
-job's timeout (PDF_JOB_TIMEOUT), so hostile documents cannot take the worker down.
+``python worker.py [--processes N]`` runs the PDF worker (app/workers/pdf.py): a supervisor
+that keeps N warm work horses (PDF_WORKERS, default 1) rendering job after job, each under
+a hard memory limit (PDF_MEMORY_LIMIT_MB) and the job's timeout (PDF_JOB_TIMEOUT), replaces
+any that dies, fails or retries its job through RQ, reconciles render rows with the queue,
+and deletes cases untouched for RETENTION_DAYS once an hour. No RQ scheduler process runs
+(one was seen left dead after a Redis restart): retries are requeued at once.
 
 ``python worker.py llm [--threads N]`` consumes the model queue with N RQ workers in threads
 of one process: a generation is network I/O (streaming from Ollama, publishing to Redis), so
 threads share one Ollama client and one database and Redis pool instead of forking per job.
 N should match how many requests Ollama serves at once (OLLAMA_NUM_PARALLEL). The two queues
 have separate workers, so a long PDF never waits behind a chat and the other way round.
-
-The PDF worker also deletes cases untouched for RETENTION_DAYS, once an hour, from RQ's own
-maintenance step in its main loop: no RQ scheduler process (which does not survive every
-Redis restart) and no extra thread beside the forking work horses.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import resource
 import signal
 import socket
 import sys
 import threading
-import time
 from types import FrameType
 
-from flask import Flask, current_app
+from flask import Flask
 from redis import Redis
-from redis.exceptions import RedisError
-from rq import Queue, SimpleWorker, Worker
+from rq import Queue, SimpleWorker
 from rq.exceptions import StopRequested
 from rq.timeouts import TimerDeathPenalty
-from sqlalchemy.exc import SQLAlchemyError
 
 from app import clients, create_app
-from app.commands import purge_old_cases_of
-from app.extensions import db
-from app.services import pdf
+from app.observability import metrics
+from app.workers import pdf as pdf_worker
 
 LLM_WORKER_TTL = 20
 # An idle model worker looks for a stop request this often (seconds).
 STOP_POLL_S = 2
 # How often the PDF worker deletes cases untouched for RETENTION_DAYS (seconds).
 PURGE_INTERVAL_S = 3600
-
-
-class PdfWorker(Worker):
-    """An RQ worker whose work horses run with a memory limit and fresh DB connections."""
-
-    memory_limit_mb: int = 1024
-    _last_purge: float | None = None
-
-    def main_work_horse(self, job, queue):  # type: ignore[no-untyped-def]
-        """Runs in the forked child: limit its memory, drop inherited DB connections."""
-        limit = self.memory_limit_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        db.engine.dispose(close=False)
-        return super().main_work_horse(job, queue)
-
-    def run_maintenance_tasks(self) -> None:
-        """RQ's own upkeep (at start, then every 10 minutes between jobs), then the purge."""
-        super().run_maintenance_tasks()
-        self.purge_old_cases()
-
-    def purge_old_cases(self) -> None:
-        """Delete cases untouched for RETENTION_DAYS, at most once per PURGE_INTERVAL_S.
-
-        Runs in the worker's main process inside the app context; a failure is logged and
-        tried again at the next interval, never allowed to stop the worker.
-        """
-        now = time.monotonic()
-        if self._last_purge is not None and now - self._last_purge < PURGE_INTERVAL_S:
-            return
-        self._last_purge = now
-        try:
-            deleted = purge_old_cases_of(current_app._get_current_object())  # type: ignore[attr-defined]
-            if deleted.cases:
-                self.log.info("retention: deleted %s cases, %s files", deleted.cases, deleted.files)
-        except (SQLAlchemyError, RedisError, OSError):
-            # The database, Redis or the disk failed: try again at the next interval.
-            self.log.exception("retention purge failed")
-        finally:
-            db.session.remove()
 
 
 class ThreadWorker(SimpleWorker):
@@ -107,16 +62,6 @@ class ThreadWorker(SimpleWorker):
             if found is not None:
                 return found
         raise StopRequested
-
-
-def run_pdf_worker(app: Flask, burst: bool) -> None:
-    """Render PDFs until told to stop."""
-    with app.app_context():
-        pdf.warm_up()
-        PdfWorker.memory_limit_mb = app.config["PDF_MEMORY_LIMIT_MB"]
-        queue = Queue(app.config["RQ_QUEUE"], connection=clients.redis_client(app))
-        # No scheduler: nothing is scheduled (retries are requeued at once).
-        PdfWorker([queue]).work(with_scheduler=False, burst=burst)
 
 
 def run_llm_workers(app: Flask, threads: int, burst: bool) -> None:
@@ -155,6 +100,12 @@ def _threads(argv: list[str]) -> int:
     return 4
 
 
+def _processes(argv: list[str], default: int) -> int:
+    if "--processes" in argv:
+        return max(1, int(argv[argv.index("--processes") + 1]))
+    return max(1, int(default))
+
+
 def main(argv: list[str]) -> int:
     """Run the PDF worker, or the model workers with ``llm``."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -163,10 +114,12 @@ def main(argv: list[str]) -> int:
         print("REDIS_URL is not set: jobs run inside the web process.", file=sys.stderr)
         return 2
     burst = "--burst" in argv
+    # Before the PDF worker forks its horses: they record into the same multiprocess dir.
+    metrics.serve_worker(app.config["METRICS_PORT"], app.config["METRICS_ADDR"])
     if argv and argv[0] == "llm":
         run_llm_workers(app, _threads(argv), burst)
     else:
-        run_pdf_worker(app, burst)
+        pdf_worker.run(app, _processes(argv, app.config["PDF_WORKERS"]), burst)
     return 0
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import crypto, principal
+from app import crypto, observability, principal
 from app.config import build_config
 from app.extensions import csrf, db, limiter, migrate, sock
 
@@ -25,6 +25,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(build_config(Path(app.instance_path), config))
     crypto.install(app.config["ENCRYPTION_KEYS"])
+    # First: request ids, timing and logging wrap every other hook (docs/observability.md).
+    observability.init_app(app)
     if app.config["TRUST_PROXY"]:
         hops = int(app.config["TRUST_PROXY"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]

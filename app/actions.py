@@ -14,10 +14,11 @@ from typing import NamedTuple
 from flask import current_app
 from markupsafe import Markup
 
-from app import clients
+from app import clients, principal
 from app.legal.documents import DocumentType, document_type
 from app.legal.scope import Refusal, refusal, refusal_for_fields
 from app.models import IN_FLIGHT, Conversation, DocumentVersion, Message, Render, VersionAuthor
+from app.security import current_owner
 from app.services import (
     api_sessions,
     cases,
@@ -31,7 +32,7 @@ from app.services import (
 )
 from app.services.dates import today_in_poland
 from app.services.sanitize import SanitizeError, sanitize_letter
-from app.tasks import enqueue_turn, queue_render
+from app.tasks import RendersBusy, enqueue_turn, queue_render
 
 
 class ActionError(Exception):
@@ -176,7 +177,18 @@ def render_current(conversation: Conversation) -> Render:
     current = conversation.document.current if conversation.document else None
     if current is None:
         raise ActionError("document_missing")
-    return queue_render(current)
+    return _queue_render(current)
+
+
+def _queue_render(version: DocumentVersion) -> Render:
+    """Queue a render, within the budget of renders in flight of whoever asks (a browser
+    session or an API key; keyless legacy clients are held by their rate limit instead)."""
+    who = principal.current()
+    owner = who.owner if who.kind == "key" else current_owner()
+    try:
+        return queue_render(version, owner)
+    except RendersBusy as exc:
+        raise ActionError(exc.code) from exc
 
 
 class BlanksLeft(ActionError):
@@ -199,7 +211,7 @@ def render_version(conversation: Conversation, number: int | None, *, blanks_ok:
     found = letters.blanks(version.html, letters.placeholders(document_type(version.doc_type)))
     if found and not blanks_ok:
         raise BlanksLeft(found)
-    return queue_render(version)
+    return _queue_render(version)
 
 
 def document_of(key: str | None) -> DocumentType:

@@ -8,7 +8,8 @@ from flask.cli import with_appcontext
 
 from app import clients
 from app.backup.cli import backup_group
-from app.services import api_keys, cases
+from app.extensions import db
+from app.services import api_keys, cases, encryption
 
 
 def purge_old_cases_of(app: Flask) -> cases.Deleted:
@@ -82,8 +83,76 @@ def revoke_key(name: str) -> None:
     click.echo(f"Key {name!r} revoked.")
 
 
+encryption_group = click.Group(
+    "encryption", help="Data at rest: re-encrypt under the newest key, or check the keys."
+)
+
+
+def _report(tally: encryption.Tally) -> None:
+    click.echo(
+        f"{tally.name:<30} {tally.total:>8} {tally.current:>8} {tally.rotated:>8}"
+        f" {tally.old_key:>8} {tally.changed:>8} {tally.unreadable:>10}"
+    )
+
+
+def _header() -> None:
+    click.echo(
+        f"{'WHERE':<30} {'VALUES':>8} {'CURRENT':>8} {'ROTATED':>8} {'OLD KEY':>8}"
+        f" {'CHANGED':>8} {'UNREADABLE':>10}"
+    )
+
+
+@encryption_group.command("rotate")
+@with_appcontext
+def rotate_encryption() -> None:
+    """Re-encrypt every encrypted column and PDF file under the first key of ENCRYPTION_KEYS.
+
+    Safe to run again (values already under it are skipped) and beside the running app.
+    """
+    tallies = [
+        encryption.rotate_column(db.session, table.name, column.name)
+        for table, column in encryption.encrypted_columns(db.metadata)
+    ]
+    tallies.append(encryption.rotate_files(current_app.config["STORAGE_DIR"]))
+    _header()
+    for tally in tallies:
+        _report(tally)
+    unreadable = sum(tally.unreadable for tally in tallies)
+    if unreadable:
+        raise click.ClickException(
+            f"{unreadable} values or files open with none of the keys: they were left as they"
+            " are. Is a key missing from ENCRYPTION_KEYS?"
+        )
+    click.echo(
+        f"Done: {sum(tally.rotated for tally in tallies)} re-encrypted under the newest key."
+    )
+
+
+@encryption_group.command("check")
+@with_appcontext
+def check_encryption() -> None:
+    """Decrypt every encrypted value and PDF file; exit 1 if any opens with none of the keys."""
+    tallies = [
+        encryption.check_column(db.session, table.name, column.name)
+        for table, column in encryption.encrypted_columns(db.metadata)
+    ]
+    tallies.append(encryption.check_files(current_app.config["STORAGE_DIR"]))
+    _header()
+    for tally in tallies:
+        _report(tally)
+    unreadable = sum(tally.unreadable for tally in tallies)
+    old = sum(tally.old_key for tally in tallies)
+    if unreadable:
+        raise click.ClickException(f"{unreadable} values or files open with none of the keys.")
+    if old:
+        click.echo(f"{old} values or files are under an older key: run 'flask encryption rotate'.")
+    else:
+        click.echo("Every value and file opens with the newest key.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands on ``flask``."""
     app.cli.add_command(purge_old_cases)
     app.cli.add_command(api_keys_group)
     app.cli.add_command(backup_group)
+    app.cli.add_command(encryption_group)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -31,30 +33,27 @@ def _env_number(name: str, default: Number) -> Number:
         raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
 
 
-def _instance_secret(instance_path: Path) -> str:
-    """Return a random secret kept under instance/, so sessions survive restarts in dev."""
-    path = instance_path / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(value)
-    return value
+def _instance_value(instance_path: Path, name: str, make: Callable[[], str]) -> str:
+    """A value kept in instance/NAME, made once (the embedded default only): the secret key,
+    so sessions survive restarts, and the encryption key, so stored data stays readable.
 
-
-def _instance_encryption_key(instance_path: Path) -> str:
-    """Return an encryption key kept under instance/ (the embedded default only)."""
-    path = instance_path / "encryption_key"
-    if path.exists():
-        return path.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
-    value = crypto.new_key()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(value)
-    return value
+    Two processes starting at once on a fresh instance/ agree: the file is made aside and
+    linked into place, and whoever loses the race reads the winner's value.
+    """
+    path = instance_path / name
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd, draft = tempfile.mkstemp(dir=instance_path, prefix=f".{name}-")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(make())
+            os.chmod(draft, 0o600)
+            os.link(draft, path)  # fails if another process got there first
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft)
+    return path.read_text().strip()
 
 
 def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -104,12 +103,28 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "STORAGE_DIR": os.environ.get("STORAGE_DIR", "").strip() or storage_default,
         # Cases untouched for this many days are deleted with their PDFs; 0 keeps them.
         "RETENTION_DAYS": _env_number("RETENTION_DAYS", 30),
+        # PDFs are deleted this many days after they were made (the case stays, and its PDF
+        # can be made again); 0 keeps them as long as the case.
+        "PDF_RETENTION_DAYS": _env_number("PDF_RETENTION_DAYS", 7),
         # A letter of 100,000 Polish characters is about 600 KB form-encoded.
         "MAX_CONTENT_LENGTH": _env_number("MAX_REQUEST_BYTES", 1024 * 1024),
+        # Backups (docs/backup.md): where archives go, how many are kept, and their own keys
+        # (comma-separated Fernet keys, newest first; empty: ENCRYPTION_KEYS).
+        "BACKUP_DIR": os.environ.get("BACKUP_DIR", "").strip() or str(instance_path / "backups"),
+        "BACKUP_KEEP": _env_number("BACKUP_KEEP", 14),
+        "BACKUP_KEY": os.environ.get("BACKUP_KEY", "").strip(),
         # /readyz fails below this much free space where PDFs are stored.
         "READY_MIN_FREE_MB": _env_number("READY_MIN_FREE_MB", 500),
         "PDF_JOB_TIMEOUT": _env_number("PDF_JOB_TIMEOUT", 120),
         "PDF_MEMORY_LIMIT_MB": _env_number("PDF_MEMORY_LIMIT_MB", 1024),
+        # Warm PDF work horses per worker process, and the jobs each renders before a fresh
+        # one replaces it (app/workers/pdf.py).
+        "PDF_WORKERS": _env_number("PDF_WORKERS", 1),
+        "PDF_WORKER_MAX_JOBS": _env_number("PDF_WORKER_MAX_JOBS", 500),
+        # How often the PDF worker reconciles render rows with the queue (seconds).
+        "RENDER_RECONCILE_S": _env_number("RENDER_RECONCILE_S", 15),
+        # Renders one person (a browser session or an API key) may have queued or running.
+        "RENDERS_IN_FLIGHT": _env_number("RENDERS_IN_FLIGHT", 3),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_MESSAGES": os.environ.get("RATELIMIT_MESSAGES", "").strip()
         or "20 per minute;200 per day",
@@ -134,9 +149,28 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
         "WTF_CSRF_TIME_LIMIT": None,
         "TRUST_PROXY": _env_number("TRUST_PROXY", 0),
+        # Observability (docs/observability.md). Logs: json (production default) or text.
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "").strip().lower()
+        or ("json" if env == "production" else "text"),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "").strip().upper() or "INFO",
+        # /metrics answers only "Authorization: Bearer <METRICS_TOKEN>"; unset: 404.
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", "").strip(),
+        # Workers serve their metrics on this port (0: off), on METRICS_ADDR.
+        "METRICS_PORT": _env_number("METRICS_PORT", 0),
+        "METRICS_ADDR": os.environ.get("METRICS_ADDR", "").strip() or "127.0.0.1",
+        # Error tracking is off unless SENTRY_DSN is set.
+        "SENTRY_DSN": os.environ.get("SENTRY_DSN", "").strip() or None,
+        "SENTRY_ENVIRONMENT": os.environ.get("SENTRY_ENVIRONMENT", "").strip() or None,
+        "SENTRY_TRACES_SAMPLE_RATE": _env_number("SENTRY_TRACES_SAMPLE_RATE", 0.0),
     }
     config.update(overrides)
 
+    if config["LOG_FORMAT"] not in ("json", "text"):
+        raise ConfigError("LOG_FORMAT must be 'json' or 'text'")
+    if config["LOG_LEVEL"] not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise ConfigError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+    if config["METRICS_TOKEN"] and len(config["METRICS_TOKEN"]) < 16:
+        raise ConfigError("METRICS_TOKEN must be at least 16 characters (or unset)")
     if config["LEGACY_API_AUTH"] not in ("key", "none"):
         raise ConfigError("LEGACY_API_AUTH must be 'key' or 'none'")
     if config["APP_ENV"] == "production":
@@ -152,9 +186,13 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
             raise ConfigError("ENCRYPTION_KEYS must be set in production (docs/security.md)")
     else:
         if not config["SECRET_KEY"]:
-            config["SECRET_KEY"] = _instance_secret(instance_path)
+            config["SECRET_KEY"] = _instance_value(
+                instance_path, "secret_key", lambda: secrets.token_urlsafe(48)
+            )
         if not config["ENCRYPTION_KEYS"]:
-            config["ENCRYPTION_KEYS"] = [_instance_encryption_key(instance_path)]
+            config["ENCRYPTION_KEYS"] = [
+                _instance_value(instance_path, "encryption_key", crypto.new_key)
+            ]
 
     config["SOCK_SERVER_OPTIONS"] = {
         "ping_interval": config["WS_PING_INTERVAL"],

@@ -107,7 +107,23 @@ DOCUMENT_MISSING = "Ta sprawa nie ma jeszcze pisma."
 
 # PDF.
 RENDER_FAILED = "Nie udało się utworzyć pliku PDF. Spróbuj ponownie."
-RENDER_TIMED_OUT = "Tworzenie pliku PDF trwało zbyt długo. Spróbuj ponownie."
+RENDER_TIMED_OUT = (
+    "Tworzenie pliku PDF trwało zbyt długo i zostało przerwane (dwie próby). Spróbuj ponownie;"
+    " jeśli to się powtórzy, skróć pismo albo usuń z niego duże tabele."
+)
+RENDER_KILLED = (
+    "Proces tworzący plik PDF niespodziewanie się zatrzymał (dwie próby). Twoje pismo jest"
+    " zapisane — spróbuj ponownie za chwilę."
+)
+RENDER_TOO_BIG = (
+    "Pismo jest zbyt złożone, by utworzyć z niego plik PDF (zabrakło pamięci). Skróć je albo"
+    " usuń z niego duże tabele i spróbuj ponownie."
+)
+RENDER_LOST = (
+    "Zlecenie utworzenia pliku PDF zaginęło (np. po restarcie serwera) i nie zostało"
+    " dokończone. Twoje pismo jest zapisane — spróbuj ponownie."
+)
+RENDERS_BUSY = "Tworzysz już kilka plików PDF naraz. Poczekaj, aż będą gotowe, i spróbuj ponownie."
 RENDER_QUEUE_DOWN = (
     "Kolejka tworzenia plików PDF jest teraz niedostępna. Twoje pismo jest zapisane —"
     " spróbuj ponownie za chwilę."

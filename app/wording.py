@@ -15,6 +15,7 @@ ACTION_ERRORS = {
     "message_empty": messages.MESSAGE_EMPTY,
     "message_too_long": messages.MESSAGE_TOO_LONG.format(limit=MAX_MESSAGE_CHARS),
     "busy": messages.TURN_BUSY,
+    "renders_busy": messages.RENDERS_BUSY,
     "queue_full": messages.QUEUE_FULL,
     "needs_chat": messages.DRAFT_NEEDS_CHAT,
     "nothing_to_retry": messages.NOTHING_TO_RETRY,

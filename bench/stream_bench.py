@@ -510,6 +510,9 @@ class Stack:
             "RQ_LLM_QUEUE": self.queue,
             "RQ_QUEUE": self.queue + "-pdf",
             "SECRET_KEY": "bench-" + uuid.uuid4().hex * 2,
+            # Production refuses to start without keys; one for the run, shared by every process.
+            "ENCRYPTION_KEYS": os.environ.get("ENCRYPTION_KEYS")
+            or base64.urlsafe_b64encode(os.urandom(32)).decode(),
             "STORAGE_DIR": str(OUT / "stream-storage"),
             "GENERATION_QUEUE_LIMIT": "100000",
             "RATELIMIT_MESSAGES": "100000 per minute",

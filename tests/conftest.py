@@ -43,6 +43,8 @@ TABLES = (
     "messages",
     "conversations",
 )
+# One fixed Fernet key for the suite: the app, the workers and raw-data checks share it.
+TEST_ENCRYPTION_KEY = "dGVzdC1lbmNyeXB0aW9uLWtleS0zMi1ieXRlcy0wMDA="
 # Short model timeouts for the whole suite, the same in the app and in the model worker.
 GENERATION_LIMITS = {
     "OLLAMA_TIMEOUT": 5.0,
@@ -98,6 +100,7 @@ def _test_config(backend_config: dict[str, Any], fake_url: str) -> dict[str, Any
     return {
         **backend_config,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "ENCRYPTION_KEYS": [TEST_ENCRYPTION_KEY],
         "OLLAMA_HOST": fake_url,
         "RATELIMIT_STORAGE_URI": backend_config["REDIS_URL"] or "memory://",
         "PDF_JOB_TIMEOUT": 60,
@@ -203,6 +206,7 @@ def _worker_env(migrated: dict[str, Any]) -> dict[str, str]:
         "DATABASE_URL": migrated["SQLALCHEMY_DATABASE_URI"],
         "REDIS_URL": migrated["REDIS_URL"],
         "SECRET_KEY": "worker-secret-key-that-is-long-enough-0123456789",
+        "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEY,
     }
 
 

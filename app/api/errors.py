@@ -36,6 +36,7 @@ ACTION_CODES = {
     "message_empty": (422, "INVALID_REQUEST"),
     "message_too_long": (422, "INVALID_REQUEST"),
     "busy": (409, "BUSY"),
+    "renders_busy": (429, "RENDERS_BUSY"),
     "queue_full": (503, "SERVICE_UNAVAILABLE"),
     "needs_chat": (409, "NEEDS_CHAT"),
     "nothing_to_retry": (409, "NOTHING_TO_RETRY"),

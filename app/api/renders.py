@@ -70,12 +70,12 @@ def pdf_file(render: Render) -> Response:
     """A finished render's PDF as a download; 409 while it is not done."""
     if render.status != RenderStatus.DONE or not render.file_path:
         raise actions.ActionError("render_not_ready")
-    path = storage.resolve(current_app.config["STORAGE_DIR"], render.file_path)
-    if not path.is_file():
+    root = current_app.config["STORAGE_DIR"]
+    if not storage.resolve(root, render.file_path).is_file():
         raise ApiError(404)
-    # Read whole (a letter's PDF is small): the schema layer reads the body anyway, and a
-    # passthrough file response cannot be read twice.
-    response = Response(path.read_bytes(), mimetype="application/pdf")
+    # Read whole (a letter's PDF is small, and stored encrypted): the schema layer reads the
+    # body anyway, and a passthrough file response cannot be read twice.
+    response = Response(storage.read_encrypted(root, render.file_path), mimetype="application/pdf")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{renders.download_name(render)}"'
     )

@@ -24,10 +24,12 @@ def healthz() -> Response:
 @bp.get("/readyz")
 @limiter.exempt
 def readyz() -> tuple[Response, int]:
-    """Ready: database, Redis and workers (when configured), the model and disk space."""
+    """Ready: database (and its keys), Redis and workers (when configured), the model and
+    disk space."""
     config = current_app.config
     checks = [
         health.database(),
+        health.encryption(),
         health.model(clients.ollama_http(), config["OLLAMA_MODEL"]),
         health.disk(config["STORAGE_DIR"], int(config["READY_MIN_FREE_MB"])),
     ]

@@ -6,11 +6,12 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import new_public_id, str_enum, utcnow
+from app.models.types import Encrypted
 
 if TYPE_CHECKING:
     from app.models.access import ConversationOwner, TransferCode
@@ -71,7 +72,8 @@ class Conversation(db.Model):
     topic: Mapped[str | None] = mapped_column(String(32))
     # The catalogue situation (a document type's key) or out-of-scope kind the case is about.
     situation: Mapped[str | None] = mapped_column(String(48))
-    title: Mapped[str] = mapped_column(String(200), default=DEFAULT_TITLE)
+    # Personal text is encrypted at rest (app/models/types.py, docs/security.md).
+    title: Mapped[str] = mapped_column(Encrypted(), default=DEFAULT_TITLE)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -105,16 +107,16 @@ class Message(db.Model):
         ForeignKey("conversations.id", ondelete="CASCADE"), index=True
     )
     role: Mapped[Role] = mapped_column(str_enum(Role))
-    content: Mapped[str] = mapped_column(Text, default="")
+    content: Mapped[str] = mapped_column(Encrypted(long=True), default="")
     status: Mapped[MessageStatus] = mapped_column(
         str_enum(MessageStatus), default=MessageStatus.COMPLETE, index=True
     )
     kind: Mapped[MessageKind] = mapped_column(str_enum(MessageKind), default=MessageKind.CHAT)
     in_flight: Mapped[bool | None] = mapped_column(Boolean)
     # The reply as safe HTML, rendered once when it is stored (None for the person's text).
-    html: Mapped[str | None] = mapped_column(Text)
+    html: Mapped[str | None] = mapped_column(Encrypted(long=True))
     # What a revision was asked to do, and the version it made (JSON; None for other kinds).
-    request: Mapped[str | None] = mapped_column(Text)
+    request: Mapped[str | None] = mapped_column(Encrypted())
     error_code: Mapped[str | None] = mapped_column(String(32))
     model: Mapped[str | None] = mapped_column(String(100))
     prompt_tokens: Mapped[int | None] = mapped_column(Integer)

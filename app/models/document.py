@@ -7,19 +7,16 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.dialects.mysql import MEDIUMTEXT
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import new_public_id, str_enum, utcnow
+from app.models.types import Encrypted
 
 if TYPE_CHECKING:
     from app.models.conversation import Conversation
     from app.models.render import Render
-
-# TEXT holds 64 KiB on MariaDB; letters may be larger.
-LongText = Text().with_variant(MEDIUMTEXT(), "mysql", "mariadb")
 
 
 class VersionAuthor(enum.StrEnum):
@@ -40,8 +37,9 @@ class Document(db.Model):
     conversation_id: Mapped[int] = mapped_column(
         ForeignKey("conversations.id", ondelete="CASCADE"), unique=True
     )
-    title: Mapped[str] = mapped_column(String(200), default="Pismo")
-    signatory: Mapped[str | None] = mapped_column(String(200))
+    # Personal text is encrypted at rest (app/models/types.py, docs/security.md).
+    title: Mapped[str] = mapped_column(Encrypted(), default="Pismo")
+    signatory: Mapped[str | None] = mapped_column(Encrypted())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -70,11 +68,11 @@ class DocumentVersion(db.Model):
     )
     number: Mapped[int] = mapped_column(Integer)
     author: Mapped[VersionAuthor] = mapped_column(str_enum(VersionAuthor))
-    html: Mapped[str] = mapped_column(LongText)
+    html: Mapped[str] = mapped_column(Encrypted(long=True))
     # The catalogue document and the fields this version was made from (NULL for a letter
     # written or edited as a whole text).
     doc_type: Mapped[str | None] = mapped_column(String(48))
-    fields_json: Mapped[str | None] = mapped_column("fields", LongText)
+    fields_json: Mapped[str | None] = mapped_column("fields", Encrypted(long=True))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     document: Mapped[Document] = relationship(back_populates="versions")

@@ -6,11 +6,12 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import new_public_id, str_enum, utcnow
+from app.models.types import Encrypted
 
 if TYPE_CHECKING:
     from app.models.document import DocumentVersion
@@ -46,7 +47,8 @@ class Render(db.Model):
         str_enum(RenderStatus), default=RenderStatus.QUEUED
     )
     live: Mapped[bool | None] = mapped_column(Boolean, default=True)
-    error: Mapped[str | None] = mapped_column(Text)
+    # Why it failed: may quote the letter, so encrypted at rest like it.
+    error: Mapped[str | None] = mapped_column(Encrypted())
     file_path: Mapped[str | None] = mapped_column(String(255))
     size_bytes: Mapped[int | None] = mapped_column(BigInteger)
     pages: Mapped[int | None] = mapped_column(Integer)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -120,16 +121,20 @@ def pdf(public_id: str, render_id: str) -> Response:
     render = _owned_render(public_id, render_id)
     if render.status != RenderStatus.DONE or not render.file_path:
         abort(404)
-    path = storage.resolve(current_app.config["STORAGE_DIR"], render.file_path)
+    root = current_app.config["STORAGE_DIR"]
+    path = storage.resolve(root, render.file_path)
     if not path.is_file():
         abort(404)
     download = request.args.get("download") == "1"
+    # The file is encrypted at rest: send its decrypted bytes, with the same conditional
+    # and range handling (ETag, Last-Modified, Range) as the file itself had.
     response = send_file(
-        path,
+        io.BytesIO(storage.read_encrypted(root, render.file_path)),
         mimetype="application/pdf",
         as_attachment=download,
         download_name=renders.download_name(render),
         etag=render.sha256,
+        last_modified=path.stat().st_mtime,
         max_age=0,
     )
     response.headers["Cache-Control"] = "private, no-store"

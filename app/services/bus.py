@@ -5,6 +5,8 @@ done) and each conversation a short stream of "a turn started / finished" notice
 process can relay any generation and a reconnecting browser can read everything from the
 start. Without Redis (the embedded default) ``MemoryBus`` does the same inside the one process.
 The database, not the bus, keeps the reply: the bus only carries it while it is written.
+Redis keeps an append-only file, so a reply's chunks go there encrypted (app/crypto.py): they
+are the person's case. The other events carry only ids and states, and stream names only ids.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from redis import Redis
+
+from app import crypto
 
 # A reply of num_predict tokens never has more chunks than this; trimming is a safety net.
 STREAM_MAXLEN = 20_000
@@ -29,6 +33,8 @@ TOKEN = "token"  # nosec B105
 DONE = "done"
 STARTED = "started"
 FINISHED = "finished"
+# The kinds whose text is personal, and so encrypted in Redis.
+SEALED_KINDS = frozenset({TOKEN})
 
 
 @dataclass(frozen=True)
@@ -90,8 +96,9 @@ class RedisBus:
         self.redis = redis
 
     def publish(self, key: str, kind: str, data: str = "", *, maxlen: int = STREAM_MAXLEN) -> str:
-        """XADD with exact trimming."""
-        entry = self.redis.xadd(key, {"k": kind, "d": data}, maxlen=maxlen, approximate=False)
+        """XADD with exact trimming; a chunk's text goes encrypted."""
+        stored: str | bytes = crypto.encrypt(data.encode()) if kind in SEALED_KINDS else data
+        entry = self.redis.xadd(key, {"k": kind, "d": stored}, maxlen=maxlen, approximate=False)
         return _text(entry)
 
     def read(self, cursors: dict[str, str], timeout: float) -> list[tuple[str, Event]]:
@@ -127,8 +134,12 @@ def _text(value: bytes | str) -> str:
 
 
 def _event(entry_id: bytes | str, fields: dict[bytes | str, bytes | str]) -> Event:
+    """A stream entry, a chunk's text decrypted (crypto.DecryptionError when no key opens it)."""
     decoded = {_text(name): _text(value) for name, value in fields.items()}
-    return Event(_text(entry_id), decoded.get("k", ""), decoded.get("d", ""))
+    kind, data = decoded.get("k", ""), decoded.get("d", "")
+    if kind in SEALED_KINDS:
+        data = crypto.decrypt(data.encode()).decode()
+    return Event(_text(entry_id), kind, data)
 
 
 def _seq(event_id: str) -> int:

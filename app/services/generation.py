@@ -31,6 +31,7 @@ from app.models import (
     Role,
 )
 from app.models.base import utcnow
+from app.observability import metrics
 from app.services import bus as channels
 from app.services import conversations, drafting, llm, revising
 from app.services.bus import Bus
@@ -191,7 +192,7 @@ def wait_finished(message: Message, timeout: float) -> bool:
 def release_lost(conversation: Conversation, older_than_s: float) -> None:
     """End turns whose job vanished (a worker killed, Redis restarted) after their deadline."""
     cutoff = utcnow() - timedelta(seconds=older_than_s)
-    db.session.execute(
+    released = db.session.execute(
         update(Message)
         .where(
             Message.conversation_id == conversation.id,
@@ -206,6 +207,7 @@ def release_lost(conversation: Conversation, older_than_s: float) -> None:
         )
     )
     db.session.commit()
+    metrics.reconciled("turn_lost", released.rowcount)
 
 
 def _finish_row(message_id: int, status: MessageStatus, only_from=IN_FLIGHT, **values) -> bool:  # type: ignore[no-untyped-def]
@@ -236,8 +238,10 @@ def run(message_id: int, ctx: RunContext) -> None:
     db.session.commit()
     if claimed.rowcount != 1:
         return  # stopped while queued, or another attempt already ran it
+    claimed_at = time.monotonic()
     message = db.session.get(Message, message_id)
     conversation = message.conversation
+    kind = message.kind.value
     queued_for = (utcnow() - message.created_at).total_seconds()
     key = channels.message_key(message_id)
     last_check = [0.0]
@@ -280,6 +284,8 @@ def run(message_id: int, ctx: RunContext) -> None:
         # "streaming"; the exception still reaches the queue, which records the failure.
         db.session.rollback()
         _finish_row(message_id, MessageStatus.ERROR, error_code="failed")
+        wall_ms = (time.monotonic() - claimed_at) * 1000
+        metrics.generation_finished(kind, "error", wall_ms, queue_wait_s=queued_for)
         raise
     _finish_row(
         message_id,
@@ -300,6 +306,14 @@ def run(message_id: int, ctx: RunContext) -> None:
     )
     # Whoever finished the row (this job, or a reconciliation), readers need the notice.
     db.session.refresh(message)
+    metrics.generation_finished(
+        kind,
+        message.status.value,
+        (time.monotonic() - claimed_at) * 1000,  # a draft may make several model calls
+        ttft_ms=result.ttft_ms,
+        tokens_per_s=result.tokens_per_s,
+        queue_wait_s=queued_for,
+    )
     _announce_done(ctx.bus, message, message.status)
 
 

@@ -17,10 +17,12 @@ import httpx
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Worker
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import crypto
 from app.extensions import db
+from app.models import Message
 
 # A worker's key lives as long as its TTL; an idle RQ worker beats at least this often.
 HEARTBEAT_MAX_AGE = timedelta(minutes=10)
@@ -48,6 +50,21 @@ def database() -> Check:
         db.session.rollback()
         return Check("database", False, type(exc).__name__)
     return Check("database", True)
+
+
+def encryption() -> Check:
+    """The keys open the newest stored message (one indexed row): a wrong or missing key
+    fails here rather than on a person's page."""
+    try:
+        db.session.scalar(select(Message.content).order_by(Message.id.desc()).limit(1))
+        db.session.commit()
+    except crypto.DecryptionError as exc:
+        db.session.rollback()
+        return Check("encryption", False, exc.code)
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        return Check("encryption", False, type(exc).__name__)
+    return Check("encryption", True)
 
 
 def redis(client: Redis) -> Check:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
@@ -22,6 +23,7 @@ from app.models import (
     RenderStatus,
 )
 from app.models.base import utcnow
+from app.observability import metrics
 from app.services import conversations, filenames, pdf, storage
 from app.services.dates import in_poland
 
@@ -42,6 +44,18 @@ DOCUMENT_ERRORS = (
     ValueError,
 )
 UNFINISHED = (RenderStatus.QUEUED, RenderStatus.RUNNING)
+
+# Why a render failed, stored in ``error`` (a broken letter adds ": detail"): stable codes
+# that the API returns and user_error words.
+TIMED_OUT = "timed_out"  # its last attempt ran past PDF_JOB_TIMEOUT
+KILLED = "killed"  # the process rendering it died (killed, out of memory, crashed)
+MEMORY = "memory"  # its last attempt reached PDF_MEMORY_LIMIT_MB
+LOST = "lost"  # its job vanished (Redis emptied, worker gone) and it never finished
+QUEUE_DOWN = "queue_unavailable"  # the queue could not be reached to start it
+BROKEN = "render_failed"  # the letter cannot be rendered (or another error)
+CODES = (TIMED_OUT, KILLED, MEMORY, LOST, QUEUE_DOWN, BROKEN)
+# Rows written before the codes existed.
+OLD_ERRORS = {"timed out": LOST, "queue unavailable": QUEUE_DOWN}
 
 
 def live_render(version: DocumentVersion) -> Render | None:
@@ -72,10 +86,18 @@ def create(version: DocumentVersion) -> tuple[Render, bool]:
     return render, True
 
 
-def reusable(version: DocumentVersion, storage_dir: str, deadline_seconds: int) -> Render | None:
+def reusable(
+    version: DocumentVersion,
+    storage_dir: str,
+    deadline_seconds: int,
+    alive: Callable[[Render], bool],
+) -> Render | None:
     """The version's live render if it is worth showing instead of a new one: done with its
-    file on disk, or queued or running and not past the deadline. A done render whose file
-    is gone, or one past its deadline, is retired so that a new one can be made."""
+    file on disk, or queued or running with its job still alive and not past the deadline.
+
+    A stuck render (its job vanished) is failed as lost, and a done one whose file is gone
+    is retired, so that a new one can be made at once.
+    """
     render = live_render(version)
     if render is None:
         return None
@@ -83,7 +105,9 @@ def reusable(version: DocumentVersion, storage_dir: str, deadline_seconds: int) 
         if render.file_path and storage.resolve(storage_dir, render.file_path).is_file():
             return render
     elif not reconcile(render, deadline_seconds).finished:
-        return render
+        if alive(render):
+            return render
+        mark_failed(render, LOST)
     _retire(render)
     return None
 
@@ -136,6 +160,36 @@ def wait_finished(render: Render, timeout: float, deadline_seconds: int) -> Rend
         time.sleep(0.5)
 
 
+def in_flight_for(owner: str) -> int:
+    """How many renders of this owner's cases are queued or running."""
+    return (
+        db.session.scalar(
+            select(func.count(Render.id))
+            .join(DocumentVersion)
+            .join(Document)
+            .join(ConversationOwner, ConversationOwner.conversation_id == Document.conversation_id)
+            .where(ConversationOwner.owner_hash == owner, Render.status.in_(UNFINISHED))
+        )
+        or 0
+    )
+
+
+def unfinished(limit: int = 500) -> list[Render]:
+    """The oldest renders still queued or running (for reconciliation)."""
+    return list(
+        db.session.scalars(
+            select(Render).where(Render.status.in_(UNFINISHED)).order_by(Render.id).limit(limit)
+        )
+    )
+
+
+def fail_by_id(render_id: int, error: str) -> bool:
+    """Fail the render with this id if it is still queued or running (a job's last
+    attempt failed); True when this call failed it."""
+    render = db.session.get(Render, render_id)
+    return render is not None and mark_failed(render, error)
+
+
 def mark_failed(render: Render, error: str) -> bool:
     """Fail a render that is still queued or running, with the reason for the logs and the
     page; a finished one never changes. True when this call failed it."""
@@ -158,9 +212,38 @@ def reconcile(render: Render, deadline_seconds: int) -> Render:
     if render.finished:
         return render
     since = render.started_at or render.queued_at
-    if utcnow() - since > timedelta(seconds=deadline_seconds):
-        mark_failed(render, "timed out")
+    if utcnow() - since > timedelta(seconds=deadline_seconds) and mark_failed(render, LOST):
+        metrics.reconciled("render_lost")
     return render
+
+
+def expire_files(storage_dir: str, days: int, batch: int = 500) -> int:
+    """Delete the PDFs of renders finished more than ``days`` days ago (the case and its
+    letter stay; asking for the PDF again makes a new one). 0 days keeps them. Returns how
+    many files were deleted."""
+    if days <= 0:
+        return 0
+    cutoff = utcnow() - timedelta(days=days)
+    old = db.session.scalars(
+        select(Render)
+        .where(
+            Render.status == RenderStatus.DONE,
+            Render.file_path.is_not(None),
+            Render.finished_at < cutoff,
+        )
+        .limit(batch)
+    ).all()
+    removed = 0
+    for render in old:
+        expired = db.session.execute(
+            update(Render)
+            .where(Render.id == render.id, Render.file_path == render.file_path)
+            .values(file_path=None, live=None)
+        )
+        db.session.commit()
+        if expired.rowcount == 1:
+            removed += remove_file(storage_dir, render.public_id, render.file_path)
+    return removed
 
 
 def remove_file(storage_dir: str, public_id: str, file_path: str | None = None) -> bool:
@@ -188,15 +271,21 @@ def run(render_id: int, storage_dir: str) -> None:
     if render is None or render.finished:
         return
     public_id = render.public_id
+    started = time.monotonic()
+    outcome = "error"  # an exception escaped (the job's time limit, memory, a crash)
     try:
-        _run(render, storage_dir)
+        outcome = _run(render, storage_dir)
     except (StaleDataError, ObjectDeletedError):
         db.session.rollback()
         remove_file(storage_dir, public_id)
         log.info("render %s: its case was deleted while it ran", public_id)
+        outcome = "deleted"
+    finally:
+        metrics.render_finished(outcome, time.monotonic() - started)
 
 
-def _run(render: Render, storage_dir: str) -> None:
+def _run(render: Render, storage_dir: str) -> str:
+    """Claim, render, record; returns the outcome (done, failed, superseded, deleted)."""
     claimed = db.session.execute(
         update(Render)
         .where(Render.id == render.id, Render.status.in_(UNFINISHED))
@@ -204,7 +293,7 @@ def _run(render: Render, storage_dir: str) -> None:
     )
     db.session.commit()
     if claimed.rowcount != 1:
-        return  # failed meanwhile (past its deadline, or the queue was down)
+        return "superseded"  # failed meanwhile (past its deadline, or the queue was down)
     db.session.refresh(render)
     version = render.version
     document = version.document
@@ -215,12 +304,12 @@ def _run(render: Render, storage_dir: str) -> None:
             author=document.signatory or "mikroporada",
         )
         relative = storage.render_path(render.public_id)
-        storage.write_atomic(storage_dir, relative, result.data)
+        storage.write_encrypted(storage_dir, relative, result.data)
     except DOCUMENT_ERRORS as exc:
         log.exception("render %s failed", render.public_id)
         db.session.rollback()
-        mark_failed(render, f"{type(exc).__name__}: {exc}")
-        return
+        mark_failed(render, f"{BROKEN}: {type(exc).__name__}: {exc}")
+        return "failed"
     done = db.session.execute(
         update(Render)
         .where(Render.id == render.id, Render.status == RenderStatus.RUNNING)
@@ -235,28 +324,39 @@ def _run(render: Render, storage_dir: str) -> None:
         )
     )
     db.session.commit()
-    if done.rowcount != 1:
-        # Failed meanwhile (past its deadline): it stays failed, and its file goes.
+    if done.rowcount == 1:
+        db.session.refresh(render)
+        return "done"
+    now = db.session.scalar(select(Render.status).where(Render.id == render.id))
+    if now != RenderStatus.DONE:
+        # Failed meanwhile (past its deadline), or its case deleted: its file goes. (Done
+        # meanwhile, by a second job of the same render, keeps the file both wrote.)
         remove_file(storage_dir, render.public_id)
-    db.session.refresh(render)
+    return "deleted" if now is None else "superseded"
 
 
 def error_code(render: Render) -> str:
-    """A stable code for why a render failed (timed_out, queue_unavailable, render_failed)."""
-    if render.error == "timed out":
-        return "timed_out"
-    if render.error == "queue unavailable":
-        return "queue_unavailable"
-    return "render_failed"
+    """A stable code for why a render failed (one of CODES)."""
+    error = render.error or ""
+    if error in OLD_ERRORS:
+        return OLD_ERRORS[error]
+    code = error.split(":", 1)[0]
+    return code if code in CODES else BROKEN
+
+
+USER_ERRORS = {
+    TIMED_OUT: messages.RENDER_TIMED_OUT,
+    KILLED: messages.RENDER_KILLED,
+    MEMORY: messages.RENDER_TOO_BIG,
+    LOST: messages.RENDER_LOST,
+    QUEUE_DOWN: messages.RENDER_QUEUE_DOWN,
+    BROKEN: messages.RENDER_FAILED,
+}
 
 
 def user_error(render: Render) -> str:
     """The Polish explanation for a failed render."""
-    if render.error == "timed out":
-        return messages.RENDER_TIMED_OUT
-    if render.error == "queue unavailable":
-        return messages.RENDER_QUEUE_DOWN
-    return messages.RENDER_FAILED
+    return USER_ERRORS[error_code(render)]
 
 
 def download_name(render: Render) -> str:

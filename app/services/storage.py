@@ -1,4 +1,5 @@
-"""Files on disk under STORAGE_DIR: atomic writes and paths that cannot escape the root."""
+"""Files on disk under STORAGE_DIR: atomic writes, paths that cannot escape the root, and
+encryption at rest (a stored PDF is the Fernet token of its bytes, app/crypto.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import os
 import re
 import tempfile
 from pathlib import Path
+
+from app import crypto
 
 SAFE_NAME = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
@@ -46,3 +49,13 @@ def write_atomic(root: str | Path, relative: str, data: bytes) -> Path:
         Path(tmp_name).unlink(missing_ok=True)
         raise
     return target
+
+
+def write_encrypted(root: str | Path, relative: str, data: bytes) -> Path:
+    """Encrypt data under the newest key and write it atomically."""
+    return write_atomic(root, relative, crypto.encrypt(data))
+
+
+def read_encrypted(root: str | Path, relative: str) -> bytes:
+    """The plaintext of a stored file; raises crypto.DecryptionError when no key opens it."""
+    return crypto.decrypt(resolve(root, relative).read_bytes())

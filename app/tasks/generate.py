@@ -6,10 +6,12 @@ from flask import current_app
 
 from app import clients
 from app.extensions import db
+from app.observability import logs
 from app.services import generation, llm
 from app.services.dates import today_in_poland
 
 
+@logs.logged_job
 def generate(message_id: int) -> None:
     """Stream the model's reply for one pending turn; the message row records the outcome."""
     context = generation.RunContext(

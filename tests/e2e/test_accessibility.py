@@ -260,7 +260,7 @@ def _make_cases(app: Flask, request: APIRequestContext, fake_ollama: FakeOllama)
     held: list[int] = []
     with pytest.MonkeyPatch.context() as patch:
         # The jobs are held: one render stays running, the other is run right here.
-        patch.setattr(tasks, "enqueue_render", held.append)
+        patch.setattr(tasks, "enqueue_render", lambda render: held.append(render.id))
         running = _path(_post(request, f"{case}/renders", {}, case))
         changed = {**fields, "uzasadnienie": "Zapłaciłam za postój.\n\nMam bilet z parkomatu."}
         _post(request, f"{case}/document/fields", {**changed, "base_version": "1"}, case)

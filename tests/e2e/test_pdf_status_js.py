@@ -66,7 +66,7 @@ def test_pdf_becomes_ready_without_a_navigation(
     app: Flask, new_context: ContextFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     enqueued: list[int] = []
-    monkeypatch.setattr(tasks, "enqueue_render", enqueued.append)
+    monkeypatch.setattr(tasks, "enqueue_render", lambda render: enqueued.append(render.id))
     context = new_context(**PHONE)
     problems: list[str] = []
     context.expose_function("reportCspViolation", lambda text: problems.append(f"CSP: {text}"))

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from flask import Flask, render_template
-from rq import Queue
 from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.exc import OperationalError
 
@@ -441,26 +440,24 @@ def test_the_pdf_worker_purges_once_an_hour(
 ) -> None:
     if not app.config["REDIS_URL"]:
         pytest.skip("the RQ worker needs the backend with Redis")
-    import worker
+    from app.workers.pdf import Supervisor
 
     first, second = _letter_case(browser), _letter_case(browser)
     _age(app, _case_id(app, first), 40)
+    supervisor = Supervisor(app)
+    supervisor.upkeep()
+    assert browser.get(first).status_code == 404
+    # Within the hour it does not run again.
+    _age(app, _case_id(app, second), 40)
+    supervisor.upkeep()
+    assert browser.get(second).status_code == 200
+    # A failing purge is logged, never allowed to stop the worker.
+    supervisor.last_purge = None
+
+    def broken(*args: Any, **kwargs: Any) -> cases.Deleted:
+        raise OperationalError("DELETE", {}, Exception("database down"))
+
     with app.app_context():
-        connection = clients.redis_client(app)
-        queue = Queue(app.config["RQ_QUEUE"], connection=connection)
-        pdf_worker = worker.PdfWorker([queue], connection=connection)
-        pdf_worker.purge_old_cases()
-        assert browser.get(first).status_code == 404
-        # Within the hour it does not run again.
-        _age(app, _case_id(app, second), 40)
-        pdf_worker.purge_old_cases()
-        assert browser.get(second).status_code == 200
-        # A failing purge is logged, never allowed to stop the worker.
-        pdf_worker._last_purge = None
-
-        def broken(*args: Any, **kwargs: Any) -> cases.Deleted:
-            raise OperationalError("DELETE", {}, Exception("database down"))
-
         monkeypatch.setattr(cases, "purge_untouched", broken)
-        pdf_worker.purge_old_cases()
+        supervisor.upkeep()
         assert browser.get(second).status_code == 200

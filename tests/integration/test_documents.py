@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 
 import pytest
 from flask import Flask
@@ -274,12 +275,14 @@ def _conversation(public_url: str) -> Conversation:
 def _save_behind_our_back(document_id: int, number: int, html: str) -> None:
     """Another request (its own connection) saves a version while ours is in flight."""
     with db.engine.connect() as other:
-        other.execute(
-            db.text(
-                "INSERT INTO document_versions (document_id, number, author, html, created_at)"
-                " VALUES (:d, :n, 'person', :h, '2026-11-27 12:00:00')"
-            ),
-            {"d": document_id, "n": number, "h": html},
+        other.execute(  # through the table's types: the HTML is stored encrypted
+            DocumentVersion.__table__.insert().values(
+                document_id=document_id,
+                number=number,
+                author="person",
+                html=html,
+                created_at=datetime(2026, 11, 27, 12),
+            )
         )
         other.commit()
 

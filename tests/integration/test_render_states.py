@@ -105,7 +105,9 @@ def test_a_broken_letter_fails_for_good_and_other_trouble_reaches_the_queue(
         )
         renders.run(first.id, str(tmp_path))
         db.session.refresh(first)
-        assert first.status == RenderStatus.FAILED and first.error.startswith("RecursionError")
+        assert first.status == RenderStatus.FAILED and first.error.startswith(
+            "render_failed: RecursionError"
+        )
 
         second, _ = renders.create(_version(version_id))
 
@@ -118,3 +120,55 @@ def test_a_broken_letter_fails_for_good_and_other_trouble_reaches_the_queue(
         db.session.refresh(second)
         # Left running for the queue's retry (or the deadline), not recorded as a success.
         assert second.status == RenderStatus.RUNNING
+
+
+def test_old_pdfs_are_deleted_and_can_be_made_again(app: Flask, tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from app.models.base import utcnow
+
+    _, version_id = _version_id(app)
+    storage = str(tmp_path)
+    with app.app_context():
+        render, _ = renders.create(_version(version_id))
+        renders.run(render.id, storage)
+        db.session.refresh(render)
+        path = tmp_path / render.file_path
+        assert render.status == RenderStatus.DONE and path.is_file()
+        assert renders.expire_files(storage, 7) == 0  # made just now
+        assert renders.expire_files(storage, 0) == 0  # 0 keeps them
+        render.finished_at = utcnow() - timedelta(days=8)
+        db.session.commit()
+        assert renders.expire_files(storage, 7) == 1
+        db.session.refresh(render)
+        assert not path.exists() and render.file_path is None and render.live is None
+        again, created = renders.create(_version(version_id))
+        assert created and again.id != render.id
+
+
+def test_the_last_failed_attempt_says_what_happened(app: Flask) -> None:
+    """RQ's failure callback: nothing while a retry is left; then the cause, as a code."""
+    from rq.timeouts import JobTimeoutException
+
+    from app.tasks.render import render_failed
+
+    class Attempt:
+        def __init__(self, render_id: int, retry: bool) -> None:
+            self.args, self.should_retry = [render_id], retry
+
+    _, version_id = _version_id(app)
+    with app.app_context():
+        outcomes = {}
+        for kind in (JobTimeoutException, MemoryError, RuntimeError):
+            render, _ = renders.create(_version(version_id))
+            render_failed(Attempt(render.id, True), None, kind, kind(), None)  # type: ignore[arg-type]
+            db.session.refresh(render)
+            assert not render.finished
+            render_failed(Attempt(render.id, False), None, kind, kind(), None)  # type: ignore[arg-type]
+            db.session.refresh(render)
+            outcomes[kind.__name__] = (render.status, renders.error_code(render))
+    assert outcomes == {
+        "JobTimeoutException": (RenderStatus.FAILED, renders.TIMED_OUT),
+        "MemoryError": (RenderStatus.FAILED, renders.MEMORY),
+        "RuntimeError": (RenderStatus.FAILED, renders.BROKEN),
+    }

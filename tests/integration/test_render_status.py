@@ -37,7 +37,7 @@ RENDER_ID = re.compile(r"/renders/([A-Za-z0-9_-]+)$")
 def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     """Keep new renders queued: the test runs the job itself when it wants the PDF."""
     enqueued: list[int] = []
-    monkeypatch.setattr(tasks, "enqueue_render", enqueued.append)
+    monkeypatch.setattr(tasks, "enqueue_render", lambda render: enqueued.append(render.id))
     yield enqueued
 
 
@@ -160,7 +160,7 @@ def test_the_fragment_fails_a_render_past_its_deadline(
         render.status, render.started_at = RenderStatus.RUNNING, utcnow() - timedelta(hours=1)
         db.session.commit()
     body = text_of(browser.get(f"{status_url}/status?shown=running"))
-    assert "trwało zbyt długo" in body and "hx-trigger" not in body
+    assert "zaginęło" in body and "hx-trigger" not in body
 
 
 def test_download_name_comes_from_the_title_and_the_date(

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from app.extensions import db
 from app.models import Render, RenderStatus
 from app.models.base import utcnow
+from app.services import storage
 from tests.canary import Canary, hostile_html
 from tests.helpers import Browser, text_of, wait_for
 
@@ -67,7 +68,10 @@ def test_pdf_flow(app: Flask, browser: Browser, jobs: None) -> None:
     assert render.sha256 and len(render.sha256) == 64
     assert render.render_ms is not None and render.started_at and render.finished_at
     stored = Path(app.config["STORAGE_DIR"]) / render.file_path
-    assert stored.read_bytes() == download.data
+    # Encrypted at rest: the file is a token, and it opens to the PDF that was sent.
+    assert not stored.read_bytes().startswith(b"%PDF")
+    with app.app_context():
+        assert storage.read_encrypted(app.config["STORAGE_DIR"], render.file_path) == download.data
     assert not list(stored.parent.glob(".tmp-*"))
 
 
@@ -130,7 +134,7 @@ def test_stuck_render_is_failed_after_the_deadline(app: Flask, browser: Browser)
         render.started_at = utcnow() - timedelta(hours=1)
         db.session.commit()
     page = text_of(browser.get(status_url))
-    assert "trwało zbyt długo" in page
+    assert "zaginęło" in page
     assert _render(app).status == RenderStatus.FAILED
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 
 import pytest
 from flask import Flask
@@ -130,13 +131,14 @@ def test_a_restore_that_loses_a_race_is_stale(app: Flask, browser: Browser) -> N
         conversation = db.session.scalars(query).one()
         first = conversation.document.versions[0]
         with db.engine.connect() as other:  # another request saves version 4 meanwhile
-            other.execute(
-                db.text(
-                    "INSERT INTO document_versions (document_id, number, author, html,"
-                    " created_at) VALUES (:d, 4, 'person', '<p>Z innej karty</p>',"
-                    " '2026-11-27 12:00:00')"
-                ),
-                {"d": conversation.document.id},
+            other.execute(  # through the table's types: the HTML is stored encrypted
+                DocumentVersion.__table__.insert().values(
+                    document_id=conversation.document.id,
+                    number=4,
+                    author="person",
+                    html="<p>Z innej karty</p>",
+                    created_at=datetime(2026, 11, 27, 12),
+                )
             )
             other.commit()
         with pytest.raises(documents.StaleVersionError):

@@ -10,9 +10,10 @@ from collections.abc import Iterator
 import pytest
 from redis import Redis
 
+from app import crypto
 from app.services import bus as channels
 from app.services.bus import Bus, MemoryBus, RedisBus
-from tests.conftest import BACKEND, REDIS_URL
+from tests.conftest import BACKEND, REDIS_URL, TEST_ENCRYPTION_KEY
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -23,6 +24,18 @@ def bus(request: pytest.FixtureRequest) -> Iterator[Bus]:
         return
     if BACKEND != "mariadb":
         pytest.skip("the Redis bus is tested on the backend with Redis")
+    crypto.install([TEST_ENCRYPTION_KEY])  # chunks are encrypted in Redis
+    redis = Redis.from_url(REDIS_URL)
+    yield RedisBus(redis)
+    redis.close()
+
+
+@pytest.fixture
+def redis_bus() -> Iterator[RedisBus]:
+    """The Redis bus alone, with the suite's key."""
+    if BACKEND != "mariadb":
+        pytest.skip("the Redis bus is tested on the backend with Redis")
+    crypto.install([TEST_ENCRYPTION_KEY])
     redis = Redis.from_url(REDIS_URL)
     yield RedisBus(redis)
     redis.close()
@@ -80,3 +93,25 @@ def test_expired_memory_stream_is_forgotten() -> None:
     memory.expire(key, 0)
     memory.publish(_key(), channels.TOKEN, "y")  # expiry is applied on the next publish
     assert memory.read({key: channels.START}, timeout=0) == []
+
+
+def test_chunks_are_encrypted_in_redis_and_read_back_as_text(redis_bus: RedisBus) -> None:
+    key = _key()
+    redis_bus.publish(key, channels.TOKEN, "Zażółć gęślą jaźń Kowalski")
+    redis_bus.publish(key, channels.DONE, "complete")
+    stored = redis_bus.redis.xrange(key)
+    assert b"Kowalski" not in b"".join(v for _, fields in stored for v in fields.values())
+    assert stored[1][1][b"d"] == b"complete"  # states and ids are not personal
+    events = redis_bus.read({key: channels.START}, timeout=0.1)
+    assert [event.data for _, event in events] == ["Zażółć gęślą jaźń Kowalski", "complete"]
+
+
+def test_a_chunk_no_key_opens_fails_loudly(redis_bus: RedisBus) -> None:
+    key = _key()
+    redis_bus.publish(key, channels.TOKEN, "Kowalski")
+    crypto.install([crypto.new_key()])
+    try:
+        with pytest.raises(crypto.DecryptionError):
+            redis_bus.read({key: channels.START}, timeout=0.1)
+    finally:
+        crypto.install([TEST_ENCRYPTION_KEY])

@@ -4,9 +4,18 @@ from pathlib import Path
 
 import pytest
 
+from app import crypto
 from app.config import DEFAULT_OLLAMA_HOST, ConfigError, build_config
 
-VARS = ("APP_ENV", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "OLLAMA_HOST", "STORAGE_DIR")
+VARS = (
+    "APP_ENV",
+    "SECRET_KEY",
+    "ENCRYPTION_KEYS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "OLLAMA_HOST",
+    "STORAGE_DIR",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -54,8 +63,28 @@ def test_production_with_real_secret(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "mysql+pymysql://u:p@db/app")
+    new, old = crypto.new_key(), crypto.new_key()
+    monkeypatch.setenv("ENCRYPTION_KEYS", f" {new}, {old} ,")
     config = build_config(tmp_path)
     assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["ENCRYPTION_KEYS"] == [new, old]
+    assert not (tmp_path / "encryption_key").exists()
+
+
+def test_production_needs_encryption_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "mysql+pymysql://u:p@db/app")
+    with pytest.raises(ConfigError, match="ENCRYPTION_KEYS"):
+        build_config(tmp_path)
+    assert not (tmp_path / "encryption_key").exists()
+
+
+def test_the_embedded_key_is_made_once_and_kept(tmp_path: Path) -> None:
+    keys = build_config(tmp_path)["ENCRYPTION_KEYS"]
+    assert len(keys) == 1 and crypto.Keyring(keys)
+    assert (tmp_path / "encryption_key").stat().st_mode & 0o777 == 0o600
+    assert build_config(tmp_path)["ENCRYPTION_KEYS"] == keys
 
 
 def test_production_needs_a_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,318 @@
+"""The PDF worker: warm work horses under a supervisor.
+
+``python worker.py`` runs this supervisor. It builds the app and warms WeasyPrint once, then
+forks ``processes`` long-lived work horses. Each horse is an RQ ``SimpleWorker`` that renders
+job after job in its own process, so no job pays for a fork and a new database connection
+(the forking worker cost about 110 ms a job beside a ~100 ms render). The hard limits stay:
+
+- memory: the horse runs under RLIMIT_AS (PDF_MEMORY_LIMIT_MB); a job that reaches it fails
+  with MemoryError and the horse then exits, to be replaced by a fresh one;
+- time: RQ's job timeout (SIGALRM in the horse) fails a job that runs too long; a horse stuck
+  in native code past the timeout plus KILL_GRACE_S is killed by the supervisor;
+- crashes: a horse that dies mid-job (SIGKILL, OOM killer, segfault) is replaced, and its job
+  goes through RQ's failure handling, so the retry policy holds; after the last attempt the
+  render is failed with what happened (killed, timed out);
+- freshness: a horse retires after PDF_WORKER_MAX_JOBS jobs.
+
+The supervisor also reconciles the render rows with the queue every RENDER_RECONCILE_S
+(rows whose job vanished are re-enqueued, those past their deadline failed) and deletes cases
+untouched for RETENTION_DAYS once an hour. No RQ scheduler runs: retries are requeued at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import resource
+import signal
+import socket
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+from multiprocessing.sharedctypes import Synchronized, SynchronizedString
+from types import FrameType
+
+from flask import Flask
+from redis.exceptions import RedisError
+from rq import Queue, SimpleWorker
+from rq.exceptions import NoSuchJobError
+from rq.executions import Execution
+from rq.job import Job
+from rq.worker import WorkerStatus
+from sqlalchemy.exc import SQLAlchemyError
+
+from app import clients, tasks
+from app.commands import purge_old_cases_of
+from app.extensions import db
+from app.services import pdf, renders
+
+log = logging.getLogger("mikroporada.pdf_worker")
+
+# How often the supervisor purges old cases (s); it reconciles every RENDER_RECONCILE_S.
+PURGE_INTERVAL_S = 3600
+# A horse still on one job this long after the job's timeout is killed (native code that
+# never returns to Python, where RQ's alarm cannot reach).
+KILL_GRACE_S = 15
+# A horse that dies this soon after starting, without a job, counts as a crash; repeated
+# crashes back off up to MAX_BACKOFF_S before the next start.
+CRASH_WINDOW_S = 5
+MAX_BACKOFF_S = 30
+FORK = multiprocessing.get_context("fork")
+
+
+class PdfWorker(SimpleWorker):
+    """A warm RQ worker: jobs run in this process, one after another.
+
+    It tells its supervisor which job it is on (``current``: "job_id execution_id") and
+    since when (``since``), so that a job whose horse dies can be failed or retried.
+    """
+
+    current: SynchronizedString | None = None
+    since: Synchronized | None = None
+
+    def execute_job(self, job: Job, queue: Queue) -> None:
+        """Run the job here (as SimpleWorker does), announcing it to the supervisor, in a
+        database session of its own (a long-lived session would keep reading the snapshot
+        of its first transaction)."""
+        self.prepare_execution(job)
+        self._announce(f"{job.id} {self.execution.id if self.execution else ''}", time.time())
+        db.session.remove()
+        try:
+            self.perform_job(job, queue)
+        finally:
+            db.session.remove()
+            self._announce("", 0.0)
+        self.set_state(WorkerStatus.IDLE)
+
+    def handle_exception(self, job: Job, *exc_info) -> None:  # type: ignore[no-untyped-def]
+        """After a job ran out of memory, finish it and retire this horse."""
+        if exc_info and isinstance(exc_info[1], MemoryError):
+            self._stop_requested = True
+        super().handle_exception(job, *exc_info)
+
+    def _announce(self, value: str, since: float) -> None:
+        if self.current is not None and self.since is not None:
+            self.current.value = value.encode("ascii")[:190]
+            self.since.value = since
+
+
+@dataclass
+class Horse:
+    """One work horse slot: the process in it and what it is doing."""
+
+    index: int
+    current: SynchronizedString = field(default_factory=lambda: FORK.Array("c", 200))
+    since: Synchronized = field(default_factory=lambda: FORK.Value("d", 0.0))
+    process: multiprocessing.process.BaseProcess | None = None
+    name: str = ""
+    started: float = 0.0
+    kill_reason: str | None = None
+    crashes: int = 0
+    not_before: float = 0.0
+    finished: bool = False
+
+    def job(self) -> tuple[str, str] | None:
+        """The job id and execution id the horse is on, if any."""
+        value = self.current.value.decode("ascii")
+        if not value:
+            return None
+        job_id, _, execution_id = value.partition(" ")
+        return job_id, execution_id
+
+
+@dataclass
+class Supervisor:
+    """Keeps ``processes`` warm horses running and the render rows honest."""
+
+    app: Flask
+    processes: int = 1
+    burst: bool = False
+    horses: list[Horse] = field(default_factory=list)
+    stopping: bool = False
+    last_reconcile: float = 0.0
+    last_purge: float | None = None
+
+    def __post_init__(self) -> None:
+        self.horses = [Horse(index) for index in range(self.processes)]
+        self.queue = tasks.queue_for(self.app)
+        self.timeout = int(self.app.config["PDF_JOB_TIMEOUT"])
+        self.generation = 0
+
+    # Horses ------------------------------------------------------------------------------
+
+    def start(self, horse: Horse) -> None:
+        """Fork a fresh horse into the slot."""
+        self.generation += 1
+        horse.name = f"pdf-{socket.gethostname()}-{os.getpid()}-{horse.index}-{self.generation}"
+        horse.current.value = b""
+        horse.since.value = 0.0
+        horse.kill_reason = None
+        horse.started = time.monotonic()
+        horse.process = FORK.Process(
+            target=_horse_main,
+            args=(self.app, horse.name, horse.current, horse.since, self.burst),
+            name=horse.name,
+            daemon=False,
+        )
+        horse.process.start()
+
+    def check(self, horse: Horse) -> None:
+        """Replace a horse that ended, kill one stuck past its job's time limit."""
+        process = horse.process
+        if process is None:
+            return
+        if process.is_alive():
+            since = horse.since.value
+            if since and time.time() - since > self.timeout + KILL_GRACE_S:
+                log.warning("horse %s: stuck past the time limit, killing it", horse.name)
+                horse.kill_reason = renders.TIMED_OUT
+                process.kill()
+            return
+        process.join()
+        ran = time.monotonic() - horse.started
+        orphan = horse.job()
+        if orphan is not None:
+            reason = horse.kill_reason or renders.KILLED
+            log.warning(
+                "horse %s died on job %s (exit %s)", horse.name, orphan[0], process.exitcode
+            )
+            self.fail_orphan(horse.name, *orphan, reason=reason)
+        horse.process = None
+        if self.stopping or (self.burst and process.exitcode == 0):
+            horse.finished = True
+            return
+        crashed = orphan is None and process.exitcode != 0 and ran < CRASH_WINDOW_S
+        horse.crashes = horse.crashes + 1 if crashed else 0
+        horse.not_before = time.monotonic() + min(MAX_BACKOFF_S, 2**horse.crashes - 1)
+
+    def fail_orphan(self, worker_name: str, job_id: str, execution_id: str, reason: str) -> None:
+        """The job of a horse that died: through RQ's failure handling (a retry if any is
+        left, else failed), and a render out of attempts is failed with the reason."""
+        connection = self.queue.connection
+        try:
+            job = Job.fetch(job_id, connection=connection)
+        except NoSuchJobError:
+            return  # gone from Redis too: reconciliation re-enqueues its render
+        worker = PdfWorker([self.queue], connection=connection, name=worker_name)
+        if execution_id:
+            try:
+                worker.execution = Execution.fetch(execution_id, job.id, connection=connection)
+            except ValueError:
+                worker.execution = None
+        retry = job.should_retry
+        worker.handle_job_failure(job, self.queue, exc_string=f"work horse died: {reason}")
+        worker.register_death()
+        if not retry and job.args:
+            with self.app.app_context():
+                try:
+                    renders.fail_by_id(int(job.args[0]), reason)
+                finally:
+                    db.session.remove()
+
+    # Upkeep ------------------------------------------------------------------------------
+
+    def upkeep(self) -> None:
+        """Reconcile render rows with the queue, and purge old cases, when they are due."""
+        now = time.monotonic()
+        if now - self.last_reconcile >= self.app.config["RENDER_RECONCILE_S"]:
+            self.last_reconcile = now
+            self.reconcile()
+        if self.last_purge is None or now - self.last_purge >= PURGE_INTERVAL_S:
+            self.last_purge = now
+            self.purge()
+
+    def reconcile(self) -> None:
+        """Re-enqueue renders whose job vanished, fail those past their deadline; a failure
+        is logged and tried again at the next interval."""
+        with self.app.app_context():
+            try:
+                done = tasks.reconcile_renders(self.app)
+                if done.requeued or done.failed:
+                    log.info("reconcile: %s requeued, %s failed", done.requeued, done.failed)
+            except (SQLAlchemyError, RedisError):
+                log.exception("render reconciliation failed")
+            finally:
+                db.session.remove()
+
+    def purge(self) -> None:
+        """Delete cases untouched for RETENTION_DAYS and PDFs older than PDF_RETENTION_DAYS;
+        a failure is logged and tried again an hour later, never allowed to stop the worker."""
+        with self.app.app_context():
+            try:
+                deleted = purge_old_cases_of(self.app)
+                expired = renders.expire_files(
+                    self.app.config["STORAGE_DIR"], self.app.config["PDF_RETENTION_DAYS"]
+                )
+                if deleted.cases or expired:
+                    log.info(
+                        "retention: %s cases, %s files; %s old PDFs",
+                        deleted.cases,
+                        deleted.files,
+                        expired,
+                    )
+            except (SQLAlchemyError, RedisError, OSError):
+                log.exception("retention purge failed")
+            finally:
+                db.session.remove()
+
+    # The loop ----------------------------------------------------------------------------
+
+    def stop(self, signum: int, frame: FrameType | None) -> None:
+        """Warm shutdown: every horse finishes its job, then exits."""
+        self.stopping = True
+        for horse in self.horses:
+            if horse.process is not None and horse.process.pid:
+                os.kill(horse.process.pid, signal.SIGTERM)
+
+    def run(self) -> None:
+        """Supervise until stopped (or, in burst mode, until every horse is done)."""
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        with self.app.app_context():
+            db.engine.dispose()  # no connection of ours is inherited by the horses
+        while not all(horse.finished for horse in self.horses):
+            for horse in self.horses:
+                self.check(horse)
+                due = horse.process is None and not horse.finished and not self.stopping
+                if due and time.monotonic() >= horse.not_before:
+                    self.start(horse)
+            if not self.stopping:
+                self.upkeep()
+            if self.stopping and all(h.process is None for h in self.horses):
+                break
+            sentinels = [h.process.sentinel for h in self.horses if h.process is not None]
+            if sentinels:
+                wait(sentinels, timeout=1.0)
+            else:
+                time.sleep(0.5)
+
+
+def _horse_main(
+    app: Flask, name: str, current: SynchronizedString, since: Synchronized, burst: bool
+) -> None:
+    """A work horse: limit its memory, drop inherited connections, render until told."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the supervisor, which stops us
+    limit = app.config["PDF_MEMORY_LIMIT_MB"] * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    connection = clients.redis_client(app)
+    connection.connection_pool.reset()
+    with app.app_context():
+        db.engine.dispose(close=False)
+        queue = Queue(app.config["RQ_QUEUE"], connection=connection)
+        worker = PdfWorker([queue], connection=connection, name=name)
+        worker.current, worker.since = current, since
+        worker.work(
+            burst=burst,
+            max_jobs=app.config["PDF_WORKER_MAX_JOBS"],
+            with_scheduler=False,
+            logging_level="WARNING",
+        )
+
+
+def run(app: Flask, processes: int, burst: bool) -> None:
+    """Render PDFs with ``processes`` warm horses until told to stop."""
+    with app.app_context():
+        pdf.warm_up()
+    Supervisor(app, processes=processes, burst=burst).run()
