@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy.orm import Session
 
 from app import clients
 from app.backup.cli import backup_group
 from app.extensions import db
-from app.services import api_keys, cases, encryption
+from app.services import api_keys, cases, encryption, renders
 
 
 def purge_old_cases_of(app: Flask) -> cases.Deleted:
@@ -24,8 +27,13 @@ def purge_old_cases_of(app: Flask) -> cases.Deleted:
 @click.command("purge-old-cases")
 @with_appcontext
 def purge_old_cases() -> None:
-    """Delete cases untouched for RETENTION_DAYS days, with their PDF files (cron, timer)."""
+    """Delete cases untouched for RETENTION_DAYS days, with their PDF files, and PDFs made
+    more than PDF_RETENTION_DAYS days ago (cron, timer)."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    pdf_days = int(app.config["PDF_RETENTION_DAYS"])
+    expired = renders.expire_files(app.config["STORAGE_DIR"], pdf_days)
+    if pdf_days > 0:
+        click.echo(f"Deleted {expired} PDF files made more than {pdf_days} days ago.")
     days = int(app.config["RETENTION_DAYS"])
     if days <= 0:
         click.echo("RETENTION_DAYS is 0: cases are kept, nothing deleted.")
@@ -102,6 +110,22 @@ def _header() -> None:
     )
 
 
+def _over_everything(
+    on_column: Callable[[Session, str, str], encryption.Tally],
+    on_files: Callable[[str], encryption.Tally],
+) -> list[encryption.Tally]:
+    """Run one pass over every encrypted column and the PDF files, printing a line each."""
+    tallies = [
+        on_column(db.session, table.name, column.name)
+        for table, column in encryption.encrypted_columns(db.metadata)
+    ]
+    tallies.append(on_files(current_app.config["STORAGE_DIR"]))
+    _header()
+    for tally in tallies:
+        _report(tally)
+    return tallies
+
+
 @encryption_group.command("rotate")
 @with_appcontext
 def rotate_encryption() -> None:
@@ -109,14 +133,7 @@ def rotate_encryption() -> None:
 
     Safe to run again (values already under it are skipped) and beside the running app.
     """
-    tallies = [
-        encryption.rotate_column(db.session, table.name, column.name)
-        for table, column in encryption.encrypted_columns(db.metadata)
-    ]
-    tallies.append(encryption.rotate_files(current_app.config["STORAGE_DIR"]))
-    _header()
-    for tally in tallies:
-        _report(tally)
+    tallies = _over_everything(encryption.rotate_column, encryption.rotate_files)
     unreadable = sum(tally.unreadable for tally in tallies)
     if unreadable:
         raise click.ClickException(
@@ -132,14 +149,7 @@ def rotate_encryption() -> None:
 @with_appcontext
 def check_encryption() -> None:
     """Decrypt every encrypted value and PDF file; exit 1 if any opens with none of the keys."""
-    tallies = [
-        encryption.check_column(db.session, table.name, column.name)
-        for table, column in encryption.encrypted_columns(db.metadata)
-    ]
-    tallies.append(encryption.check_files(current_app.config["STORAGE_DIR"]))
-    _header()
-    for tally in tallies:
-        _report(tally)
+    tallies = _over_everything(encryption.check_column, encryption.check_files)
     unreadable = sum(tally.unreadable for tally in tallies)
     old = sum(tally.old_key for tally in tallies)
     if unreadable:

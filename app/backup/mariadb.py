@@ -7,6 +7,7 @@ arguments run without a shell.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -140,13 +141,14 @@ def restore(uri: str, chunks: Iterable[bytes], *, database: str | None = None) -
             command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors
         )
         stdin: IO[bytes] = process.stdin  # type: ignore[assignment]
+        # A client that stops early (BrokenPipeError) is reported by its exit code and message.
         try:
-            for chunk in chunks:
-                stdin.write(chunk)
-            stdin.close()
-        except BrokenPipeError:
-            pass  # the client stopped early: its exit code and message say why
+            with contextlib.suppress(BrokenPipeError):
+                for chunk in chunks:
+                    stdin.write(chunk)
         finally:
+            with contextlib.suppress(BrokenPipeError):
+                stdin.close()
             code = process.wait()
         if code != 0:
             errors.seek(0)

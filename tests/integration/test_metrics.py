@@ -295,7 +295,7 @@ def gunicorn(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen, Path]]:
     finally:
         process.send_signal(signal.SIGINT)  # quick shutdown (SIGTERM waits for connections)
         try:
-            process.wait(timeout=30)
+            process.wait(timeout=5)  # a worker still holding a socket is not worth waiting for
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
