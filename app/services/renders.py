@@ -54,6 +54,9 @@ LOST = "lost"  # its job vanished (Redis emptied, worker gone) and it never fini
 QUEUE_DOWN = "queue_unavailable"  # the queue could not be reached to start it
 BROKEN = "render_failed"  # the letter cannot be rendered (or another error)
 CODES = (TIMED_OUT, KILLED, MEMORY, LOST, QUEUE_DOWN, BROKEN)
+# A queued render may wait this many running deadlines (2 × PDF_JOB_TIMEOUT + 60 s) for its
+# turn before it is declared lost: an hour with the defaults.
+QUEUED_PATIENCE = 12
 # Rows written before the codes existed.
 OLD_ERRORS = {"timed out": LOST, "queue unavailable": QUEUE_DOWN}
 
@@ -204,15 +207,20 @@ def mark_failed(render: Render, error: str) -> bool:
 
 
 def reconcile(render: Render, deadline_seconds: int) -> Render:
-    """Fail a render that has been queued or running longer than any job may take.
+    """Fail a render running longer than any job may take, or queued for QUEUED_PATIENCE
+    times that (a long queue behind slow letters must not fail renders still waiting
+    their turn; one whose job vanished is enqueued again long before).
 
     A killed worker leaves no trace in Redis that we can trust, so the database row is
     the record: past the deadline, the render is failed and the person can try again.
     """
     if render.finished:
         return render
-    since = render.started_at or render.queued_at
-    if utcnow() - since > timedelta(seconds=deadline_seconds) and mark_failed(render, LOST):
+    if render.status == RenderStatus.QUEUED:
+        since, limit = render.queued_at, deadline_seconds * QUEUED_PATIENCE
+    else:
+        since, limit = render.started_at or render.queued_at, deadline_seconds
+    if utcnow() - since > timedelta(seconds=limit) and mark_failed(render, LOST):
         metrics.reconciled("render_lost")
     return render
 
@@ -303,13 +311,14 @@ def _run(render: Render, storage_dir: str) -> str:
             title=pdf.heading_of(version.html) or document.title,
             author=document.signatory or "mikroporada",
         )
-        relative = storage.render_path(render.public_id)
-        storage.write_encrypted(storage_dir, relative, result.data)
     except DOCUMENT_ERRORS as exc:
         log.exception("render %s failed", render.public_id)
         db.session.rollback()
         mark_failed(render, f"{BROKEN}: {type(exc).__name__}: {exc}")
         return "failed"
+    # Outside the letter's errors: a full or unwritable disk reaches the queue and its retry.
+    relative = storage.render_path(render.public_id)
+    storage.write_encrypted(storage_dir, relative, result.data)
     done = db.session.execute(
         update(Render)
         .where(Render.id == render.id, Render.status == RenderStatus.RUNNING)

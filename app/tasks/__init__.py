@@ -228,7 +228,10 @@ class RendersBusy(Exception):
 
 
 def _alive_or_unknown(app: Flask, render: Render) -> bool:
-    """Alive, or Redis cannot say (then the render is not declared lost)."""
+    """Alive, or too young to tell (a concurrent click may not have enqueued it yet), or
+    Redis cannot say: only then is the render not declared lost."""
+    if (renders.utcnow() - render.queued_at).total_seconds() < ENQUEUE_GRACE_S:
+        return True
     try:
         return render_alive(app, render)
     except RedisError:

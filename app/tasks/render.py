@@ -9,6 +9,7 @@ from redis import Redis
 from rq.job import Job
 from rq.timeouts import JobTimeoutException
 
+from app.extensions import db
 from app.observability import logs
 from app.services import renders
 
@@ -30,6 +31,7 @@ def render_failed(
     with what happened (timed out, out of memory, or another error)."""
     if job.should_retry or not job.args:
         return  # RQ requeues it; the row stays running until the next attempt claims it
+    db.session.rollback()  # the timeout or MemoryError may have cut a transaction short
     if issubclass(kind, JobTimeoutException):
         code = renders.TIMED_OUT
     elif issubclass(kind, MemoryError):

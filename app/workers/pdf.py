@@ -38,11 +38,11 @@ from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker
 from rq.exceptions import NoSuchJobError
 from rq.executions import Execution
-from rq.job import Job
+from rq.job import Job, JobStatus
 from rq.worker import WorkerStatus
 from sqlalchemy.exc import SQLAlchemyError
 
-from app import clients, tasks
+from app import clients, crypto, tasks
 from app.commands import purge_old_cases_of
 from app.extensions import db
 from app.services import pdf, renders
@@ -59,6 +59,15 @@ KILL_GRACE_S = 15
 CRASH_WINDOW_S = 5
 MAX_BACKOFF_S = 30
 FORK = multiprocessing.get_context("fork")
+# What the supervisor's own work (reconciliation, retention, failing a dead horse's job) may
+# meet and outlive: the database, Redis or the disk down, or a value no key opens.
+UPKEEP_ERRORS = (
+    SQLAlchemyError,
+    RedisError,
+    OSError,
+    crypto.DecryptionError,
+    crypto.KeyringError,
+)
 
 
 class PdfWorker(SimpleWorker):
@@ -177,7 +186,12 @@ class Supervisor:
             log.warning(
                 "horse %s died on job %s (exit %s)", horse.name, orphan[0], process.exitcode
             )
-            self.fail_orphan(horse.name, *orphan, reason=reason)
+            try:
+                self.fail_orphan(horse.name, *orphan, reason=reason)
+            except UPKEEP_ERRORS:
+                # Redis or the database is down: RQ's cleanup of its started jobs and the
+                # reconciliation settle the render later.
+                log.exception("could not fail the job of horse %s", horse.name)
         horse.process = None
         if self.stopping or (self.burst and process.exitcode == 0):
             horse.finished = True
@@ -194,12 +208,14 @@ class Supervisor:
             job = Job.fetch(job_id, connection=connection)
         except NoSuchJobError:
             return  # gone from Redis too: reconciliation re-enqueues its render
+        if job.get_status() != JobStatus.STARTED:
+            return  # RQ had already recorded its end (the horse died just after)
         worker = PdfWorker([self.queue], connection=connection, name=worker_name)
         if execution_id:
             try:
                 worker.execution = Execution.fetch(execution_id, job.id, connection=connection)
             except ValueError:
-                worker.execution = None
+                return  # the attempt was already closed by RQ
         retry = job.should_retry
         worker.handle_job_failure(job, self.queue, exc_string=f"work horse died: {reason}")
         worker.register_death()
@@ -230,7 +246,7 @@ class Supervisor:
                 done = tasks.reconcile_renders(self.app)
                 if done.requeued or done.failed:
                     log.info("reconcile: %s requeued, %s failed", done.requeued, done.failed)
-            except (SQLAlchemyError, RedisError):
+            except UPKEEP_ERRORS:
                 log.exception("render reconciliation failed")
             finally:
                 db.session.remove()
@@ -251,7 +267,7 @@ class Supervisor:
                         deleted.files,
                         expired,
                     )
-            except (SQLAlchemyError, RedisError, OSError):
+            except UPKEEP_ERRORS:
                 log.exception("retention purge failed")
             finally:
                 db.session.remove()
@@ -262,8 +278,8 @@ class Supervisor:
         """Warm shutdown: every horse finishes its job, then exits."""
         self.stopping = True
         for horse in self.horses:
-            if horse.process is not None and horse.process.pid:
-                os.kill(horse.process.pid, signal.SIGTERM)
+            if horse.process is not None:
+                horse.process.terminate()  # SIGTERM; nothing if it has already been reaped
 
     def run(self) -> None:
         """Supervise until stopped (or, in burst mode, until every horse is done)."""
@@ -277,6 +293,8 @@ class Supervisor:
                 due = horse.process is None and not horse.finished and not self.stopping
                 if due and time.monotonic() >= horse.not_before:
                     self.start(horse)
+                    if self.stopping and horse.process is not None:
+                        horse.process.terminate()  # the stop came while it was starting
             if not self.stopping:
                 self.upkeep()
             if self.stopping and all(h.process is None for h in self.horses):

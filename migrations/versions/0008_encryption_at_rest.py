@@ -18,6 +18,7 @@ Revision ID: 0008
 Revises: 0007
 Create Date: 2026-11-28
 """
+import base64
 import re
 from pathlib import Path
 
@@ -36,7 +37,7 @@ depends_on = None
 
 LONG_TEXT = sa.Text().with_variant(MEDIUMTEXT(), 'mysql', 'mariadb')
 BATCH = 500
-TOKEN = re.compile(r'^gAAAAA[A-Za-z0-9_-]+=*$')
+TOKEN = re.compile(r'^gAAAAA[A-Za-z0-9_-]{80,}=*$')
 
 # (table, column, type before, type after, nullable)
 WIDENED = (
@@ -56,6 +57,16 @@ ENCRYPTED = {
 }
 
 
+def _token_shaped(value):
+    """Whether a value has the exact shape of a Fernet token (version byte 0x80, then 8 + 16
+    bytes, whole AES blocks and a 32-byte HMAC), so that text a person typed is not taken
+    for one."""
+    if not TOKEN.match(value) or len(value) % 4:
+        return False
+    raw = base64.urlsafe_b64decode(value)
+    return raw[0] == 0x80 and len(raw) >= 73 and (len(raw) - 57) % 16 == 0
+
+
 def _seal(value):
     """A value's token; a value that is already one (an interrupted run) stays."""
     keyring = crypto.keyring()
@@ -64,7 +75,7 @@ def _seal(value):
             keyring.decrypt(value.encode('ascii'))
             return None
         except crypto.DecryptionError:
-            if TOKEN.match(value):
+            if _token_shaped(value):
                 raise
     return keyring.encrypt(value.encode('utf-8')).decode('ascii')
 
@@ -74,7 +85,7 @@ def _open(value):
     try:
         return crypto.keyring().decrypt(value.encode('ascii')).decode('utf-8')
     except (crypto.DecryptionError, UnicodeEncodeError):
-        if TOKEN.match(value):
+        if _token_shaped(value):
             raise
         return None
 

@@ -12,6 +12,7 @@ import signal
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from app import create_app, messages
 from app.extensions import db
 from app.models import Render, RenderStatus
 from app.services import renders
-from app.tasks import render_job_id
+from app.tasks import ENQUEUE_GRACE_S, render_job_id
 from tests.conftest import _test_config, _worker_env, _worker_process
 from tests.fake_ollama import FakeOllama
 from tests.helpers import ApiClient, wait_for
@@ -238,6 +239,12 @@ def test_a_stuck_render_is_not_handed_back(own_worker: tuple[Flask, Queue, Runni
     again = api.post(f"/api/v1/conversations/{cid}/renders", {}).get_json()["id"]
     assert again == first  # its job is waiting in the queue: the same render
     queue.connection.delete(Job.key_for(f"render-{first}"))
+    again = api.post(f"/api/v1/conversations/{cid}/renders", {}).get_json()["id"]
+    assert again == first  # too young to tell from a click not yet enqueued
+    with own.app_context():
+        row = db.session.scalar(db.select(Render).filter_by(public_id=first))
+        row.queued_at -= timedelta(seconds=ENQUEUE_GRACE_S + 1)
+        db.session.commit()
     second = api.post(f"/api/v1/conversations/{cid}/renders", {}).get_json()["id"]
     assert second != first
     lost = _row(own, first)
