@@ -6,12 +6,10 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 LLM_THREADS ?= 4
-# WeasyPrint's native libraries and fonts with full Polish glyphs; Chromium for browser tests.
-RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation
-TEST_PACKAGES := chromium
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian packages and the venv come from scripts/install.sh, which docker/Dockerfile runs too.
+INSTALL := bash scripts/install.sh
 
-.PHONY: run test worker llm-worker vendor lint format bench bench-stream bench-extract bench-journey bench-api system-packages services clean
+.PHONY: run test test-stack worker llm-worker vendor lint format bench bench-stream bench-extract bench-journey bench-api services clean
 
 run: $(VENV)/.installed
 	$(VENV)/bin/flask --app app:create_app db upgrade
@@ -19,13 +17,20 @@ run: $(VENV)/.installed
 	$(VENV)/bin/gunicorn --config docker/gunicorn.conf.py --bind $(HOST):$(PORT) 'app:create_app()'
 
 test: $(VENV)/.installed
-	@$(MAKE) --no-print-directory system-packages PACKAGES="$(TEST_PACKAGES)"
+	@$(INSTALL) packages test
 	@bash .ci/services
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m bandit --quiet --recursive app worker.py
+	$(VENV)/bin/hadolint docker/Dockerfile
 	TEST_BACKEND=mariadb $(PY) -m pytest -q
 	TEST_BACKEND=sqlite $(PY) -m pytest -q
+
+# The compose stack built and run under podman (tests/stack): a few minutes, needs root and
+# podman, buildah, runc and mmdebstrap (installed here when missing). CI runs it after `make test`.
+test-stack: $(VENV)/.installed
+	@$(INSTALL) packages stack
+	$(PY) -m pytest -q -m stack tests/stack
 
 worker: $(VENV)/.installed
 	$(PY) worker.py
@@ -52,6 +57,7 @@ vendor:
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/hadolint docker/Dockerfile
 
 format: $(VENV)/.installed
 	$(PY) -m ruff format .
@@ -78,28 +84,15 @@ bench-extract: $(VENV)/.installed
 # A phone user's taps, typing and time to the PDF, guided and by chat (Chromium, fake model).
 # Options through BENCH_ARGS, e.g. `make bench-journey BENCH_ARGS="--runs 5"`.
 bench-journey: $(VENV)/.installed
-	@$(MAKE) --no-print-directory system-packages PACKAGES="$(TEST_PACKAGES)"
+	@$(INSTALL) packages test
 	$(PY) bench/journey_bench.py $(BENCH_ARGS)
 
 # The project itself is installed editable for the `mikroporada` command (.venv/bin/mikroporada);
 # its build backend comes from pyproject.toml (the venv's own setuptools is too old to build it).
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
-	@$(MAKE) --no-print-directory system-packages PACKAGES="$(RUN_PACKAGES)"
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@$(INSTALL) packages run
+	PYTHON=$(PYTHON) $(INSTALL) venv $(VENV) dev
 	@touch $@
-
-# Installs the Debian packages in PACKAGES that are missing (needs apt; root or sudo).
-system-packages:
-	@if ! command -v dpkg >/dev/null; then \
-		echo "No dpkg here: install the equivalents of $(PACKAGES) yourself."; exit 0; fi; \
-	missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-		echo "Installing system packages:$$missing"; \
-		$(SUDO) apt-get update -q && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
-	fi
 
 services:
 	@bash .ci/services

@@ -28,6 +28,9 @@ keepalive = 5
 # path or query string, which may hold case ids or personal data; gunicorn's access log
 # would print both, so it is off unless GUNICORN_ACCESSLOG names a file ("-": stdout).
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
+# No control socket (gunicorn 27's runtime management interface): nothing uses it, and in the
+# image the home directory where it would go is read-only.
+control_socket_disable = True
 
 _own_metrics_dir = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
 # One directory per gunicorn master unless given: two instances on one host never mix.
