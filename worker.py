@@ -22,6 +22,7 @@ import signal
 import socket
 import sys
 import threading
+import uuid
 from types import FrameType
 
 from flask import Flask
@@ -68,7 +69,9 @@ def run_llm_workers(app: Flask, threads: int, burst: bool) -> None:
     """Generate replies with ``threads`` workers until told to stop (warm: jobs finish)."""
     connection: Redis = clients.redis_client(app)
     queue = Queue(app.config["RQ_LLM_QUEUE"], connection=connection)
-    prefix = f"llm-{socket.gethostname()}-{os.getpid()}"
+    # The random part keeps a restarted container's names (same hostname, same pid) apart
+    # from those its dead predecessor left registered in Redis.
+    prefix = f"llm-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
     workers = [
         ThreadWorker(
             [queue], connection=connection, name=f"{prefix}-{i}", worker_ttl=LLM_WORKER_TTL

@@ -24,10 +24,12 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import re
 import resource
 import signal
 import socket
 import time
+import uuid
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from multiprocessing.sharedctypes import Synchronized, SynchronizedString
@@ -39,6 +41,7 @@ from rq import Queue, SimpleWorker
 from rq.exceptions import NoSuchJobError
 from rq.executions import Execution
 from rq.job import Job, JobStatus
+from rq.registry import StartedJobRegistry
 from rq.worker import WorkerStatus
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -57,6 +60,14 @@ KILL_GRACE_S = 15
 # A horse that dies this soon after starting, without a job, counts as a crash; repeated
 # crashes back off up to MAX_BACKOFF_S before the next start.
 CRASH_WINDOW_S = 5
+# Every supervisor keeps a key alive in Redis while it runs (refreshed every loop, about once
+# a second): a started job whose horse belongs to a supervisor without one was lost with
+# its whole worker (a container killed, a machine gone) and is handed back at once, instead
+# of after RQ's own heartbeat expiry (three minutes here) and registry cleanup (ten).
+SUPERVISOR_TTL_S = 30
+SUPERVISOR_KEY = "mikroporada:pdf-supervisor:{}"
+# The run id in a horse's name: "r" and six hex digits (a pid never starts with a letter).
+RUN_ID = re.compile(r"r[0-9a-f]{6}")
 MAX_BACKOFF_S = 30
 FORK = multiprocessing.get_context("fork")
 # What the supervisor's own work (reconciliation, retention, failing a dead horse's job) may
@@ -147,13 +158,21 @@ class Supervisor:
         self.queue = tasks.queue_for(self.app)
         self.timeout = int(self.app.config["PDF_JOB_TIMEOUT"])
         self.generation = 0
+        # A container restarted after a crash has the same hostname and the same small pids,
+        # while the dead horses' names stay registered in Redis for minutes: a word of its
+        # own per start keeps the new names apart from theirs.
+        self.run_id = "r" + uuid.uuid4().hex[:6]
+        self.last_beat = 0.0
 
     # Horses ------------------------------------------------------------------------------
 
     def start(self, horse: Horse) -> None:
         """Fork a fresh horse into the slot."""
         self.generation += 1
-        horse.name = f"pdf-{socket.gethostname()}-{os.getpid()}-{horse.index}-{self.generation}"
+        horse.name = (
+            f"pdf-{socket.gethostname()}-{os.getpid()}-{self.run_id}"
+            f"-{horse.index}-{self.generation}"
+        )
         horse.current.value = b""
         horse.since.value = 0.0
         horse.kill_reason = None
@@ -239,10 +258,18 @@ class Supervisor:
             self.purge()
 
     def reconcile(self) -> None:
-        """Re-enqueue renders whose job vanished, fail those past their deadline; a failure
-        is logged and tried again at the next interval."""
+        """Hand back jobs of workers that died, re-enqueue renders whose job vanished, fail
+        those past their deadline; a failure is logged and tried again at the next interval.
+
+        A whole worker that dies mid-job (its container killed, its machine lost) leaves the
+        job "started" in Redis, and no supervisor sees a horse of its own die: the job is
+        handed back once the dead supervisor's key expires (SUPERVISOR_TTL_S). RQ's own
+        cleanup of expired jobs runs here too (RQ does it only every ten minutes).
+        """
         with self.app.app_context():
             try:
+                self.hand_back_lost_jobs()
+                StartedJobRegistry(queue=self.queue).cleanup()
                 done = tasks.reconcile_renders(self.app)
                 if done.requeued or done.failed:
                     log.info("reconcile: %s requeued, %s failed", done.requeued, done.failed)
@@ -250,6 +277,40 @@ class Supervisor:
                 log.exception("render reconciliation failed")
             finally:
                 db.session.remove()
+
+    def beat(self) -> None:
+        """Tell the other supervisors this one (and so its horses) is alive."""
+        now = time.monotonic()
+        if now - self.last_beat < 1.0:
+            return
+        self.last_beat = now
+        try:
+            self.queue.connection.set(SUPERVISOR_KEY.format(self.run_id), 1, ex=SUPERVISOR_TTL_S)
+        except RedisError:
+            log.warning("could not refresh the supervisor's key", exc_info=True)
+
+    def hand_back_lost_jobs(self) -> None:
+        """Fail, through RQ (so the retry policy holds), the started jobs of horses whose
+        supervisor is gone; this supervisor's own horses are watched by check()."""
+        connection = self.queue.connection
+        registry = StartedJobRegistry(queue=self.queue)
+        for member in connection.zrange(registry.key, 0, -1):
+            job_id, _, execution_id = member.decode().partition(":")
+            try:
+                job = Job.fetch(job_id, connection=connection)
+            except NoSuchJobError:
+                continue
+            name = job.worker_name or ""
+            parts = name.rsplit("-", 3)
+            if not name.startswith("pdf-") or len(parts) != 4:
+                continue
+            run_id = parts[1]
+            if not RUN_ID.fullmatch(run_id) or run_id == self.run_id:
+                continue
+            if connection.exists(SUPERVISOR_KEY.format(run_id)):
+                continue
+            log.warning("job %s: its worker %s is gone, handing it back", job_id, name)
+            self.fail_orphan(name, job_id, execution_id, reason=renders.KILLED)
 
     def purge(self) -> None:
         """Delete cases untouched for RETENTION_DAYS and PDFs older than PDF_RETENTION_DAYS;
@@ -295,6 +356,7 @@ class Supervisor:
                     self.start(horse)
                     if self.stopping and horse.process is not None:
                         horse.process.terminate()  # the stop came while it was starting
+            self.beat()  # while stopping too: the horses finish their jobs meanwhile
             if not self.stopping:
                 self.upkeep()
             if self.stopping and all(h.process is None for h in self.horses):
