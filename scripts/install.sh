@@ -22,7 +22,7 @@ PYTHON_PACKAGES="python3"
 BACKUP_PACKAGES="mariadb-client"
 IMAGE_PACKAGES="tini"
 TEST_PACKAGES="chromium"
-STACK_PACKAGES="podman buildah runc mmdebstrap"
+STACK_PACKAGES="podman buildah runc mmdebstrap debian-archive-keyring"
 
 packages_of() {
   case "$1" in

@@ -1,0 +1,49 @@
+"""The running stack for tests/stack (``make test-stack``): one per session, always removed.
+
+Where podman cannot run (not installed, not root) the tests are skipped saying why; with
+STACK_REQUIRED=1 (CI) that is a failure instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from tests.fake_ollama import FakeOllama
+from tests.helpers import model_reply
+from tests.stack.stack import Stack, missing_tools, running_stack
+
+# What the run measured, shown in the summary (seconds, megabytes).
+FIGURES: dict[str, float] = {}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the figures the stack test measured."""
+    if FIGURES:
+        terminalreporter.section("stack figures")
+        for name, value in sorted(FIGURES.items()):
+            terminalreporter.write_line(f"{name}: {value:.1f}")
+
+
+@pytest.fixture(scope="session")
+def stack_fake() -> Iterator[FakeOllama]:
+    """The model: a fake Ollama on the host's loopback, which the host-network stack reaches."""
+    fake = FakeOllama().start()
+    fake.structured_reply = model_reply
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(stack_fake: FakeOllama) -> Iterator[Stack]:
+    """Build the images and run the stack; print what was measured at the end."""
+    why = missing_tools()
+    if why:
+        if os.environ.get("STACK_REQUIRED") == "1":
+            pytest.fail(f"the stack test cannot run: {why}")
+        pytest.skip(f"the stack test cannot run here: {why}")
+    with running_stack(stack_fake.url) as running:
+        yield running
+        FIGURES.update(running.figures)
