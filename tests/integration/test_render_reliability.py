@@ -27,6 +27,7 @@ from app.extensions import db
 from app.models import Render, RenderStatus
 from app.services import renders
 from app.tasks import ENQUEUE_GRACE_S, render_job_id
+from app.workers import pdf as pdf_worker
 from tests.conftest import _test_config, _worker_env, _worker_process
 from tests.fake_ollama import FakeOllama
 from tests.helpers import ApiClient, wait_for
@@ -175,6 +176,35 @@ def test_killed_work_horses_never_leave_a_render_stuck(
             assert status == RenderStatus.DONE
     assert sum(None not in killed for _, killed, _, _ in outcomes) >= 8, outcomes
     assert wait_for(lambda: _horses(queue))  # the supervisor started a fresh horse
+
+
+def test_a_worker_killed_whole_mid_render_hands_its_render_back(
+    own_worker: tuple[Flask, Queue, Running],
+) -> None:
+    """The supervisor and its horse SIGKILLed together mid-render (a container killed, a
+    machine lost): nobody sees the horse die, yet a fresh worker hands the job back once the
+    dead supervisor's key expires, and the retry finishes the render."""
+    own, queue, worker = own_worker
+    api = ApiClient(own)
+    public_id = _render(api, SLOW_LETTER)
+    deadline = time.monotonic() + 30
+    horse = None
+    while horse is None and time.monotonic() < deadline:
+        row = _row(own, public_id)
+        job = Job.fetch(render_job_id(row), connection=queue.connection)
+        if row.status == RenderStatus.RUNNING and job.get_status() == JobStatus.STARTED:
+            horse = next(w for w in Worker.all(queue=queue) if w.name == job.worker_name)
+        time.sleep(0.02)
+    assert horse is not None, "the render never started"
+    supervisor = int(Path(f"/proc/{horse.pid}/stat").read_text().split()[3])
+    os.kill(supervisor, signal.SIGKILL)
+    os.kill(horse.pid, signal.SIGKILL)
+    killed = time.monotonic()
+    worker.stop()
+    worker.start()
+    row = _finished(own, public_id, timeout=pdf_worker.SUPERVISOR_TTL_S + 30)
+    assert row.status == RenderStatus.DONE, (row.status, row.error)
+    assert time.monotonic() - killed >= pdf_worker.SUPERVISOR_TTL_S - 5
 
 
 def test_a_failed_kill_says_so_on_the_page(own_worker: tuple[Flask, Queue, Running]) -> None:
