@@ -29,7 +29,7 @@ test: $(VENV)/.installed
 # The compose stack built and run under podman (tests/stack): a few minutes, needs root and
 # podman, buildah, runc and mmdebstrap (installed here when missing). CI runs it after `make test`.
 test-stack: $(VENV)/.installed
-	@$(INSTALL) packages stack
+	@$(INSTALL) packages test stack
 	$(PY) -m pytest -q -m stack tests/stack
 
 worker: $(VENV)/.installed
@@ -99,3 +99,6 @@ services:
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+	# What scripts/compile_static.py makes, should it have been run on this tree.
+	rm -f static/cache_manifest.json
+	find static -regextype posix-extended \( -name '*.gz' -o -regex '.*-[0-9a-f]{32}\.[A-Za-z0-9]+' \) -delete

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import crypto, observability, principal
+from app import assets, crypto, observability, principal
 from app.config import build_config
 from app.extensions import csrf, db, limiter, migrate, sock
 
@@ -24,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.update(build_config(Path(app.instance_path), config))
+    app.static_folder = app.config.get("STATIC_FOLDER") or app.static_folder
     crypto.install(app.config["ENCRYPTION_KEYS"])
     # First: request ids, timing and logging wrap every other hook (docs/observability.md).
     observability.init_app(app)
@@ -61,5 +62,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     views.init_app(app)
+    assets.init_app(app)
     commands.init_app(app)
     return app

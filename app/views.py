@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from pathlib import Path
 
 from flask import Flask, has_request_context, request
 from markupsafe import Markup
@@ -38,15 +36,6 @@ def turn_note(message: Message) -> str:
     return wording.waiting_note(message, generation.queue_position(message) if pending else 0)
 
 
-def vendored(static_folder: str) -> dict[str, str]:
-    """The pinned front-end files by package (``make vendor`` puts the version in the name)."""
-    names = {}
-    for path in sorted(Path(static_folder, "vendor").glob("*.min.js")):
-        package = re.sub(r"-\d[\w.]*\.min\.js$", "", path.name)
-        names[package] = f"vendor/{path.name}"
-    return names
-
-
 def in_app_browser() -> inapp.InAppBrowser | None:
     """The social app whose built-in browser made this request, or None for a normal one."""
     if not has_request_context():
@@ -70,7 +59,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["reply_note"] = wording.reply_note
     app.jinja_env.globals["revision_version"] = wording.revision_version
     app.jinja_env.globals["turn_note"] = turn_note
-    app.jinja_env.globals["vendor"] = vendored(app.static_folder or "static")
     app.jinja_env.globals["in_app_browser"] = in_app_browser
     # Lets a fragment offer a feature only where its blueprint is registered.
     app.jinja_env.globals["has_endpoint"] = lambda endpoint: endpoint in app.view_functions

@@ -9,13 +9,12 @@ from flask import (
     flash,
     redirect,
     render_template,
-    send_from_directory,
     session,
     url_for,
 )
 from werkzeug.wrappers import Response
 
-from app import clients, messages
+from app import assets, clients, messages
 from app.legal import OUT_OF_SCOPE, all_topics
 from app.main import bp
 from app.security import current_owner
@@ -84,9 +83,9 @@ def offline() -> str:
 @bp.get("/sw.js")
 def service_worker() -> Response:
     """The service worker, served from the root so that its scope is the whole site."""
-    response = send_from_directory(
-        current_app.static_folder or "static", "sw.js", mimetype="text/javascript", max_age=0
-    )
+    cached = assets.shell_urls(current_app)
+    script = render_template("sw.js", cached=cached, version=assets.shell_version(cached))
+    response = Response(script, mimetype="text/javascript")
     # Browsers must see a new worker on the next visit, not a cached one.
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"

@@ -13,10 +13,6 @@ from dataclasses import dataclass
 from email.message import Message
 from typing import Any
 
-import simple_websocket
-
-from tests.live import Socket
-
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -92,14 +88,3 @@ class Browser:
                 return page
             time.sleep(0.3)
         raise AssertionError(f"{path} did not get there in {timeout} s: {page[-1500:]}")
-
-    def socket(self, path: str) -> Socket:
-        """Open the conversation's chat socket through nginx as the page does (wss)."""
-        url = self.base.replace("https://", "wss://") + path + "/ws"
-        host = urllib.parse.urlsplit(self.base).hostname
-        cookies = "; ".join(f"{c.name}={c.value}" for c in self.jar)
-        # simple-websocket sends Host without the port, so the page's origin, as the app
-        # sees it, is the bare host.
-        headers = {"Cookie": cookies, "Origin": f"https://{host}"}
-        client = simple_websocket.Client.connect(url, headers=headers, ssl_context=self.context)
-        return Socket(client, self.token)

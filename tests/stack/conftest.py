@@ -10,7 +10,9 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import Browser
 
+from tests.chromium import chromium_browser
 from tests.fake_ollama import FakeOllama
 from tests.helpers import model_reply
 from tests.stack.stack import Stack, missing_tools, running_stack
@@ -47,3 +49,10 @@ def stack(stack_fake: FakeOllama) -> Iterator[Stack]:
     with running_stack(stack_fake.url) as running:
         yield running
         FIGURES.update(running.figures)
+
+
+@pytest.fixture(scope="session")
+def chromium(stack: Stack) -> Iterator[Browser]:
+    """Debian's Chromium, for the user's view of the stack (after the stack is up)."""
+    with chromium_browser() as browser:
+        yield browser

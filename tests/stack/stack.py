@@ -31,7 +31,19 @@ BASE_IMAGE = "localhost/debian-base:bookworm"
 APP_IMAGE = "localhost/mikroporada:stack-test"
 # The services the test runs; the backup, Ollama and monitoring services are left out (a fake
 # Ollama on the host stands in for the model).
-SERVICES = ("db", "redis", "migrate", "web-1", "web-2", "worker", "llm-worker", "nginx")
+SERVICES = (
+    "db",
+    "redis",
+    "migrate",
+    "static",
+    "web-1",
+    "web-2",
+    "worker",
+    "llm-worker",
+    "nginx",
+)
+# The one-off services, started first and waited for by the test (see compose_file).
+ONE_OFF = ("migrate", "static")
 SERVICE_IMAGES = {"db": "mariadb", "redis": "redis", "nginx": "nginx"}
 CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 DEBIAN_SUITES = (
@@ -284,9 +296,9 @@ def compose_file(workdir: Path, ports: Ports) -> dict[str, Any]:
     services["nginx"]["volumes"] = [
         f"{workdir / 'nginx.conf'}:/etc/nginx/conf.d/default.conf:ro",
         f"{workdir / 'tls'}:/etc/nginx/tls:ro",
-        f"{ROOT / 'static'}:/srv/static:ro",
+        "static:/srv/static:ro",
     ]
-    volumes = {name: spec["volumes"][name] for name in ("storage", "db", "redis")}
+    volumes = {name: spec["volumes"][name] for name in ("storage", "static", "db", "redis")}
     return {"name": spec["name"], "services": services, "volumes": volumes}
 
 
@@ -386,11 +398,12 @@ def running_stack(fake_url: str) -> Iterator[Stack]:
             if not podman.has_image(tag):
                 podman.build(tag, IMAGES / f"{name}.Dockerfile", IMAGES)
         started = time.monotonic()
-        podman.compose("up", "-d", "db", "redis", "migrate")
-        code = podman.run("wait", podman.container("migrate"), timeout=180).stdout.strip()
-        assert code == "0", f"migrate exited with {code}:\n{stack.logs('migrate')}"
+        podman.compose("up", "-d", "db", "redis", *ONE_OFF)
+        for service in ONE_OFF:
+            code = podman.run("wait", podman.container(service), timeout=180).stdout.strip()
+            assert code == "0", f"{service} exited with {code}:\n{stack.logs(service)}"
         stack.figures["migrate_s"] = time.monotonic() - started
-        podman.compose("up", "-d", *SERVICES[3:])
+        podman.compose("up", "-d", *(s for s in SERVICES[2:] if s not in ONE_OFF))
         wait_ready(stack, timeout=120)
         stack.figures["start_to_ready_s"] = time.monotonic() - started
         yield stack

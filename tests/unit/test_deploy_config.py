@@ -4,7 +4,9 @@ the KEDA objects (a CRD, no schema bundled) by hand, nginx and compose against t
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from app import assets
 from app.config import build_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -136,3 +139,26 @@ def test_compose_runs_migrations_once_before_the_app() -> None:
     # Secrets come from the operator's .env only.
     text = (ROOT / "docker" / "compose.yml").read_text()
     assert not re.search(r"(SECRET_KEY|ENCRYPTION_KEYS):\s*\S", text)
+
+
+def test_nginx_caches_for_good_exactly_the_hashed_names(tmp_path: Path) -> None:
+    conf = (ROOT / "docker" / "nginx.conf").read_text()
+    found = re.search(r'location ~ "([^"]+)" \{([^}]*)\}', conf)
+    assert found and "immutable" in found.group(2) and "root /srv;" in found.group(2)
+    nginx_hashed = re.compile(found.group(1))  # plain enough to mean the same in Python
+    folder = tmp_path / "static"
+    shutil.copytree(ROOT / "static", folder)
+    assets.compile_static(folder)
+    manifest = json.loads((folder / "cache_manifest.json").read_text())
+    assert "css/app.css" in manifest and len(manifest) >= 15
+    for plain, hashed in manifest.items():
+        assert (folder / hashed).read_bytes() == (folder / plain).read_bytes()
+        assert nginx_hashed.match(f"/static/{hashed}") and assets.HASHED.search(hashed)
+        assert not nginx_hashed.match(f"/static/{plain}") and not assets.HASHED.search(plain)
+    # nginx serves what the `static` service published from the same image.
+    services = yaml.safe_load((ROOT / "docker" / "compose.yml").read_text())["services"]
+    published = services["static"]["volumes"][0].split(":")
+    assert published[0] + ":/srv/static:ro" in services["nginx"]["volumes"]
+    assert services["static"]["command"][-1].rstrip("/") == published[1]
+    dockerfile = (ROOT / "docker" / "Dockerfile").read_text()
+    assert "scripts/compile_static.py static" in dockerfile

@@ -2,33 +2,16 @@
 // page cannot be opened offline. It caches only the static shell below (styles, scripts,
 // icons, the offline page). Every page, letter and PDF is private and comes from the network
 // every time; nothing of it is ever put in a cache. Served from /sw.js with "no-cache", so a
-// change here reaches browsers on their next visit; bump VERSION to drop the old shell.
+// change here reaches browsers on their next visit.
 "use strict";
 
-var VERSION = "1";
+// The shell's names carry each file's hash (app/assets.py), so a new release brings new
+// names and a new VERSION, and the old cache is dropped on activation.
+var VERSION = {{ version|tojson }};
 var CACHE = "mikroporada-shell-" + VERSION;
 var OFFLINE = "/offline";
 // The only URLs this worker ever answers from a cache (exact paths, no query string).
-var SHELL = [
-  OFFLINE,
-  "/static/css/app.css",
-  "/static/css/letter.css",
-  "/static/favicon.svg",
-  "/static/manifest.webmanifest",
-  "/static/icons/icon-192.png",
-  "/static/icons/icon-512.png",
-  "/static/icons/maskable-512.png",
-  "/static/icons/apple-touch-icon.png",
-  "/static/js/sw-register.js",
-  "/static/js/focus.js",
-  "/static/js/chat.js",
-  "/static/js/render-status.js",
-  "/static/js/pdf-viewer.js",
-  "/static/vendor/htmx-2.0.11.min.js",
-  "/static/vendor/htmx-ext-ws-2.0.4.min.js",
-  "/static/vendor/pdfjs-4.10.38.min.js",
-  "/static/vendor/pdfjs-worker-4.10.38.min.js"
-];
+var SHELL = [OFFLINE].concat({{ cached|tojson }});
 // Downloads (a PDF, a calendar file) go straight to the browser, never through this worker.
 var FILE = /(?:\/pdf|\.pdf|\.ics)$/;
 
