@@ -123,6 +123,8 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "PDF_WORKER_MAX_JOBS": _env_number("PDF_WORKER_MAX_JOBS", 500),
         # How often the PDF worker reconciles render rows with the queue (seconds).
         "RENDER_RECONCILE_S": _env_number("RENDER_RECONCILE_S", 15),
+        # A PDF worker silent this long (its container killed) has its renders handed back.
+        "PDF_SUPERVISOR_TTL_S": _env_number("PDF_SUPERVISOR_TTL_S", 30),
         # Renders one person (a browser session or an API key) may have queued or running.
         "RENDERS_IN_FLIGHT": _env_number("RENDERS_IN_FLIGHT", 3),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",

@@ -61,10 +61,10 @@ KILL_GRACE_S = 15
 # crashes back off up to MAX_BACKOFF_S before the next start.
 CRASH_WINDOW_S = 5
 # Every supervisor keeps a key alive in Redis while it runs (refreshed every loop, about once
-# a second): a started job whose horse belongs to a supervisor without one was lost with
-# its whole worker (a container killed, a machine gone) and is handed back at once, instead
-# of after RQ's own heartbeat expiry (three minutes here) and registry cleanup (ten).
-SUPERVISOR_TTL_S = 30
+# a second, living PDF_SUPERVISOR_TTL_S): a started job whose horse belongs to a supervisor
+# without one was lost with its whole worker (a container killed, a machine gone) and is
+# handed back at once, instead of after RQ's own heartbeat expiry (three minutes here) and
+# registry cleanup (ten).
 SUPERVISOR_KEY = "mikroporada:pdf-supervisor:{}"
 # The run id in a horse's name: "r" and six hex digits (a pid never starts with a letter).
 RUN_ID = re.compile(r"r[0-9a-f]{6}")
@@ -263,7 +263,7 @@ class Supervisor:
 
         A whole worker that dies mid-job (its container killed, its machine lost) leaves the
         job "started" in Redis, and no supervisor sees a horse of its own die: the job is
-        handed back once the dead supervisor's key expires (SUPERVISOR_TTL_S). RQ's own
+        handed back once the dead supervisor's key expires (PDF_SUPERVISOR_TTL_S). RQ's own
         cleanup of expired jobs runs here too (RQ does it only every ten minutes).
         """
         with self.app.app_context():
@@ -285,7 +285,8 @@ class Supervisor:
             return
         self.last_beat = now
         try:
-            self.queue.connection.set(SUPERVISOR_KEY.format(self.run_id), 1, ex=SUPERVISOR_TTL_S)
+            ttl = self.app.config["PDF_SUPERVISOR_TTL_S"]
+            self.queue.connection.set(SUPERVISOR_KEY.format(self.run_id), 1, ex=ttl)
         except RedisError:
             log.warning("could not refresh the supervisor's key", exc_info=True)
 
