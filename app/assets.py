@@ -10,16 +10,22 @@ tests) ``static_url_for`` is plain ``url_for`` and files are revalidated on ever
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 
-from flask import Flask, Response, request
+from flask import Flask, Response
 from flask_static_digest import FlaskStaticDigest, digester
+from werkzeug.exceptions import NotFound
 
-# The names Flask-Static-Digest gives its copies: "-" and 32 hex digits before the suffix.
-HASHED = re.compile(r"-[0-9a-f]{32}\.[A-Za-z0-9]+$")
+# The hash in the names Flask-Static-Digest gives its copies: "-" and 32 hex digits before
+# the suffix.
+HASHED = re.compile(r"-[0-9a-f]{32}(?=\.[A-Za-z0-9]+$)")
 YEAR_S = 365 * 24 * 3600
+# The page the service worker shows offline, cached with the shell (templates/sw.js).
+OFFLINE_TEMPLATES = ("main/offline.html", "base.html")
 # What the service worker keeps for offline use (templates/sw.js), by unhashed name.
 SHELL_FILES = (
     "css/app.css",
@@ -42,7 +48,7 @@ def init_app(app: Flask) -> None:
     """Load the manifest (if the static folder has one) and cache hashed files for good."""
     # One per app (it keeps the manifest it read), so apps with other folders never mix.
     app.extensions["static_digest"] = FlaskStaticDigest(app)
-    app.after_request(_cache_for_good)
+    app.view_functions["static"] = _hashed_or_plain(app.view_functions["static"])
     vendor = vendored(app.static_folder or "static")
     app.jinja_env.globals["vendor"] = vendor
     app.extensions["static_shell"] = (*SHELL_FILES, *sorted(vendor.values()))
@@ -57,18 +63,30 @@ def vendored(static_folder: str) -> dict[str, str]:
     return names
 
 
-def _cache_for_good(response: Response) -> Response:
-    """A hashed file never changes under its name: cache it a year without revalidation."""
-    if (
-        request.endpoint == "static"
-        and response.status_code in (200, 304)
-        and HASHED.search(request.path)
-    ):
-        response.cache_control.public = True
-        response.cache_control.max_age = YEAR_S
-        response.cache_control.immutable = True
-        response.cache_control.no_cache = None
-    return response
+def _hashed_or_plain(serve: Callable[..., Response]) -> Callable[..., Response]:
+    """Flask's static view, with year-long caching for hashed names. A hashed name this
+    release does not have (a page of the other release, while two run side by side behind
+    one Service) gets the file of the same plain name, revalidated, never cached for good."""
+
+    @functools.wraps(serve)
+    def static(filename: str) -> Response:
+        try:
+            response = serve(filename=filename)
+        except NotFound:
+            plain = HASHED.sub("", filename)
+            if plain == filename:
+                raise
+            response = serve(filename=plain)
+            response.cache_control.no_cache = True
+            return response
+        if response.status_code in (200, 304) and HASHED.search(filename):
+            response.cache_control.public = True
+            response.cache_control.max_age = YEAR_S
+            response.cache_control.immutable = True
+            response.cache_control.no_cache = None
+        return response
+
+    return static
 
 
 def shell_urls(app: Flask) -> list[str]:
@@ -79,9 +97,14 @@ def shell_urls(app: Flask) -> list[str]:
     ]
 
 
-def shell_version(urls: list[str]) -> str:
-    """Changes whenever a shell file does (its hashed name changes), so old caches go."""
-    return hashlib.sha256("\n".join(urls).encode()).hexdigest()[:12]
+def shell_version(app: Flask, urls: list[str]) -> str:
+    """Changes whenever a shell file does (its hashed name changes) or the offline page's
+    templates do, so a release drops the old cache and stores the new offline page."""
+    digest = hashlib.sha256("\n".join(urls).encode())
+    for template in OFFLINE_TEMPLATES:
+        source, _, _ = app.jinja_env.loader.get_source(app.jinja_env, template)  # type: ignore[union-attr]
+        digest.update(source.encode())
+    return digest.hexdigest()[:12]
 
 
 def compile_static(folder: Path) -> None:

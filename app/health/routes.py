@@ -6,7 +6,7 @@ often). /readyz is 200 when every check passes and 503 otherwise, naming the one
 
 from __future__ import annotations
 
-from flask import Response, current_app, jsonify
+from flask import Response, current_app, jsonify, request
 
 from app import clients
 from app.extensions import limiter
@@ -25,18 +25,18 @@ def healthz() -> Response:
 @limiter.exempt
 def readyz() -> tuple[Response, int]:
     """Ready: database (and its keys), Redis and workers (when configured), the model and
-    disk space."""
+    disk space. ``?scope=serving`` (an orchestrator's readiness probe) leaves out what every
+    web process shares and a page can do without: the model and the workers."""
     config = current_app.config
-    checks = [
-        health.database(),
-        health.encryption(),
-        health.model(clients.ollama_http(), config["OLLAMA_MODEL"]),
-        health.disk(config["STORAGE_DIR"], int(config["READY_MIN_FREE_MB"])),
-    ]
+    serving = request.args.get("scope") == "serving"
+    checks = [health.database(), health.encryption()]
+    if not serving:
+        checks.append(health.model(clients.ollama_http(), config["OLLAMA_MODEL"]))
+    checks.append(health.disk(config["STORAGE_DIR"], int(config["READY_MIN_FREE_MB"])))
     if config["REDIS_URL"]:
         redis = clients.redis_client()
         checks.append(health.redis(redis))
-        if checks[-1].ok:
+        if checks[-1].ok and not serving:
             queues = {"pdf": config["RQ_QUEUE"], "model": config["RQ_LLM_QUEUE"]}
             checks += health.workers(redis, queues)
     ready = all(check.ok for check in checks)

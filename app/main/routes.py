@@ -84,7 +84,9 @@ def offline() -> str:
 def service_worker() -> Response:
     """The service worker, served from the root so that its scope is the whole site."""
     cached = assets.shell_urls(current_app)
-    script = render_template("sw.js", cached=cached, version=assets.shell_version(cached))
+    script = render_template(
+        "sw.js", cached=cached, version=assets.shell_version(current_app, cached)
+    )
     response = Response(script, mimetype="text/javascript")
     # Browsers must see a new worker on the next visit, not a cached one.
     response.headers["Cache-Control"] = "no-cache"

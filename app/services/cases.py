@@ -25,6 +25,7 @@ them: the person asked for their data to be deleted, and it is the same data.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -72,10 +73,12 @@ class Deleted:
 
     cases: int = 0
     files: int = 0
+    # A purge stopped at its deadline: more cases may be due.
+    more: bool = False
 
     def __add__(self, other: Deleted) -> Deleted:
         """Both deletions' counts together."""
-        return Deleted(self.cases + other.cases, self.files + other.files)
+        return Deleted(self.cases + other.cases, self.files + other.files, self.more or other.more)
 
 
 @dataclass(frozen=True)
@@ -175,11 +178,18 @@ def delete_owned(owner: str | None, *, storage_dir: str, bus: Bus) -> Deleted:
 
 
 def purge_untouched(
-    days: int, *, storage_dir: str, bus: Bus, now: datetime | None = None
+    days: int,
+    *,
+    storage_dir: str,
+    bus: Bus,
+    now: datetime | None = None,
+    until: float | None = None,
 ) -> Deleted:
     """Delete the cases not used for ``days`` days (none when days is 0 or less).
 
-    A case that cannot be deleted is logged and skipped; the next run tries it again.
+    A case that cannot be deleted is logged and skipped; the next run tries it again. With
+    ``until`` (a ``time.monotonic()`` deadline) it stops after the batch that passes it and
+    marks the result ``more`` when cases may be left.
     """
     if days <= 0:
         return Deleted()
@@ -207,6 +217,8 @@ def purge_untouched(
             except CaseError:
                 log.warning("case %s: retention purge could not delete it", case_id)
         db.session.commit()
+        if until is not None and time.monotonic() >= until:
+            return Deleted(total.cases, total.files, more=True)
 
 
 def _stop_turn(conversation: Conversation, bus: Bus, wait_s: float) -> None:

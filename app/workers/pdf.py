@@ -54,6 +54,8 @@ log = logging.getLogger("mikroporada.pdf_worker")
 
 # How often the supervisor purges old cases (s); it reconciles every RENDER_RECONCILE_S.
 PURGE_INTERVAL_S = 3600
+# One slice of a purge; the supervisor's key lives PDF_SUPERVISOR_TTL_S (30 s) without a beat.
+PURGE_SLICE_S = 5
 # A horse still on one job this long after the job's timeout is killed (native code that
 # never returns to Python, where RQ's alarm cannot reach).
 KILL_GRACE_S = 15
@@ -66,6 +68,9 @@ CRASH_WINDOW_S = 5
 # handed back at once, instead of after RQ's own heartbeat expiry (three minutes here) and
 # registry cleanup (ten).
 SUPERVISOR_KEY = "mikroporada:pdf-supervisor:{}"
+# Claimed (SET NX) by the one supervisor that hands back a lost job's execution.
+HAND_BACK_KEY = "mikroporada:pdf-hand-back:{}:{}"
+HAND_BACK_CLAIM_S = 3600
 # The run id in a horse's name: "r" and six hex digits (a pid never starts with a letter).
 RUN_ID = re.compile(r"r[0-9a-f]{6}")
 MAX_BACKOFF_S = 30
@@ -255,7 +260,8 @@ class Supervisor:
             self.reconcile()
         if self.last_purge is None or now - self.last_purge >= PURGE_INTERVAL_S:
             self.last_purge = now
-            self.purge()
+            if self.purge():
+                self.last_purge = None  # more is due: the next turn of the loop goes on
 
     def reconcile(self) -> None:
         """Hand back jobs of workers that died, re-enqueue renders whose job vanished, fail
@@ -310,15 +316,24 @@ class Supervisor:
                 continue
             if connection.exists(SUPERVISOR_KEY.format(run_id)):
                 continue
+            # Every supervisor looks: the first to claim this execution hands it back.
+            claim = HAND_BACK_KEY.format(job_id, execution_id)
+            if not connection.set(claim, self.run_id, nx=True, ex=HAND_BACK_CLAIM_S):
+                continue
             log.warning("job %s: its worker %s is gone, handing it back", job_id, name)
             self.fail_orphan(name, job_id, execution_id, reason=renders.KILLED)
 
-    def purge(self) -> None:
+    def purge(self) -> bool:
         """Delete cases untouched for RETENTION_DAYS and PDFs older than PDF_RETENTION_DAYS;
-        a failure is logged and tried again an hour later, never allowed to stop the worker."""
+        a failure is logged and tried again an hour later, never allowed to stop the worker.
+
+        A backlog is deleted PURGE_SLICE_S at a time (True: more is due), so the loop keeps
+        the supervisor's key alive and watches its horses in between.
+        """
+        deleted = None
         with self.app.app_context():
             try:
-                deleted = purge_old_cases_of(self.app)
+                deleted = purge_old_cases_of(self.app, until=time.monotonic() + PURGE_SLICE_S)
                 expired = renders.expire_files(
                     self.app.config["STORAGE_DIR"], self.app.config["PDF_RETENTION_DAYS"]
                 )
@@ -333,6 +348,7 @@ class Supervisor:
                 log.exception("retention purge failed")
             finally:
                 db.session.remove()
+        return deleted is not None and deleted.more
 
     # The loop ----------------------------------------------------------------------------
 

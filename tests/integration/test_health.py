@@ -10,8 +10,8 @@ from flask import Flask
 from tests.fake_ollama import FakeOllama
 
 
-def _ready(app: Flask) -> tuple[int, dict[str, Any], str]:
-    response = app.test_client().get("/readyz")
+def _ready(app: Flask, path: str = "/readyz") -> tuple[int, dict[str, Any], str]:
+    response = app.test_client().get(path)
     assert response.mimetype == "application/json"
     assert response.headers["Cache-Control"] == "no-store"
     return response.status_code, response.get_json(), response.get_data(as_text=True)
@@ -69,3 +69,22 @@ def test_not_ready_without_a_listening_worker(app: Flask) -> None:
     status, body, _ = _ready(app)
     assert status == 503
     assert body["checks"]["pdf_worker"] == {"ok": False, "detail": "no recent heartbeat"}
+
+
+def test_serving_scope_leaves_out_what_every_web_shares(app: Flask) -> None:
+    """The orchestrator's readiness probe: the model (and the workers) down must not take
+    every web out of service; the guided letters work without them."""
+    app.config["OLLAMA_HOST"] = "http://127.0.0.1:9"
+    app.config["RQ_QUEUE"] = "nobody-listens-here"
+    app.extensions.pop("mikroporada.ollama_http", None)
+    assert _ready(app)[0] == 503
+    status, body, _ = _ready(app, "/readyz?scope=serving")
+    assert status == 200 and body["status"] == "ready", body
+    expected = {"database", "encryption", "storage"} | (
+        {"redis"} if app.config["REDIS_URL"] else set()
+    )
+    assert set(body["checks"]) == expected
+    # What the pod itself needs still counts.
+    app.config["READY_MIN_FREE_MB"] = 10**12
+    status, body, _ = _ready(app, "/readyz?scope=serving")
+    assert status == 503 and body["checks"]["storage"]["ok"] is False

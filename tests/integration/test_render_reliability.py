@@ -308,3 +308,39 @@ def test_renders_in_flight_have_a_budget_per_person(
     for public_id in made:
         _finished(own, public_id)
     assert api.post(f"/api/v1/conversations/{cid}/renders", {}).status_code == 202
+
+
+def test_a_lost_job_is_handed_back_by_one_supervisor_only(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every PDF worker looks for jobs of dead workers; the first to claim one hands it back
+    (RQ's retry must be spent once, not once per worker that saw it)."""
+    if not app.config["REDIS_URL"]:
+        pytest.skip("needs the queue (MariaDB + Redis backend)")
+    from rq.registry import StartedJobRegistry
+
+    from app.workers.pdf import Supervisor
+
+    queue = Queue(
+        f"test-claim-{uuid.uuid4().hex[:8]}", connection=Redis.from_url(app.config["REDIS_URL"])
+    )
+    job = queue.enqueue("app.tasks.render.render_failed", 0)
+    job.worker_name = "pdf-gone-4242-r0dead0-0-1"  # a supervisor without a live key
+    job.save()
+    registry = StartedJobRegistry(queue=queue)
+    queue.connection.zadd(registry.key, {f"{job.id}:exec-1": time.time() + 600})
+    handed: list[tuple[str, str]] = []
+    try:
+        for _ in range(3):
+            supervisor = Supervisor(app)
+            supervisor.queue = queue
+            monkeypatch.setattr(
+                supervisor,
+                "fail_orphan",
+                lambda name, job_id, execution_id, reason: handed.append((job_id, execution_id)),
+            )
+            supervisor.hand_back_lost_jobs()
+    finally:
+        queue.connection.delete(registry.key, f"mikroporada:pdf-hand-back:{job.id}:exec-1")
+        job.delete()
+    assert handed == [(job.id, "exec-1")]

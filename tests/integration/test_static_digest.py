@@ -101,3 +101,19 @@ def test_without_a_manifest_the_plain_names_are_used(
     shell, _ = _worker(app)
     assert "/static/css/app.css" in shell and not any(HASHED.search(url) for url in shell)
     assert not (ROOT / "static/cache_manifest.json").exists()
+
+
+def test_a_hashed_name_of_another_release_gets_the_plain_file_uncached(
+    migrated: dict[str, Any], fake_ollama: FakeOllama, compiled: Path
+) -> None:
+    """While two releases run behind one Service, a page of one may ask the other for a
+    hashed name it does not have: it gets the file of that plain name, revalidated."""
+    client = _app(migrated, fake_ollama, compiled).test_client()
+    other = client.get(f"/static/css/app-{'0' * 32}.css")
+    assert other.status_code == 200
+    assert other.data == (ROOT / "static/css/app.css").read_bytes()
+    assert "no-cache" in other.headers["Cache-Control"]
+    assert "immutable" not in other.headers["Cache-Control"]
+    other.close()
+    assert client.get(f"/static/css/nothing-{'0' * 32}.css").status_code == 404
+    assert client.get("/static/css/nothing.css").status_code == 404

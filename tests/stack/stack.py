@@ -393,6 +393,11 @@ def running_stack(fake_url: str) -> Iterator[Stack]:
         podman.build(APP_IMAGE, ROOT / "docker" / "Dockerfile", ROOT)
         stack.figures["app_build_s"] = time.monotonic() - started
         stack.figures["app_image_mb"] = podman.image_size(APP_IMAGE) / 1e6
+        stack.figures["base_image_mb"] = podman.image_size(BASE_IMAGE) / 1e6
+        # The floor of any start: one container of the image importing the app.
+        started = time.monotonic()
+        podman.run("run", "--rm", "--network", "host", APP_IMAGE, "python", "-c", "import app")
+        stack.figures["one_container_import_s"] = time.monotonic() - started
         for name in SERVICE_IMAGES.values():
             tag = f"localhost/stack-{name}:test"
             if not podman.has_image(tag):

@@ -154,7 +154,11 @@ def test_no_javascript_flow_to_a_pdf(stack: Stack, stack_fake: FakeOllama) -> No
 def test_a_render_survives_its_worker_container_killed(stack: Stack) -> None:
     browser = Browser(stack.base, str(stack.ca_file))
     path = _empty_case(browser)
-    render = _save_and_render(browser, path, SLOW_LETTER)
+    # The reference: the same letter rendered with nothing killed.
+    started = time.monotonic()
+    _pdf(browser, _save_and_render(browser, path, SLOW_LETTER), timeout=90)
+    stack.figures["render_undisturbed_s"] = time.monotonic() - started
+    render = _save_and_render(browser, path, SLOW_LETTER + "<p>Druga wersja</p>")
     browser.wait_page(render, lambda page: "render-running" in page, timeout=30)
     killed = time.monotonic()
     stack.kill("worker")
@@ -224,6 +228,11 @@ def test_a_stream_survives_the_loss_of_its_web_container(
         page.get_by_role("button", name="Przygotuj pismo").click()
         expect(page).to_have_url(re.compile(r"/conversations/[A-Za-z0-9_-]+$"))
         page.wait_for_function("() => window.socketOpens === 1")
+        # The reference: the page opened afresh until its socket is open.
+        started = time.monotonic()
+        page.reload()
+        page.wait_for_function("() => window.socketOpens === 1", polling=20)
+        stack.figures["page_to_socket_s"] = time.monotonic() - started
 
         stack_fake.push_reply(reply, chunk_size=REPLY_CHUNK, gate=gate, gate_after=REPLY_HELD)
         page.get_by_label("Twoja wiadomość").fill("Pytanie")

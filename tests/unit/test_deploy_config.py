@@ -5,6 +5,7 @@ the KEDA objects (a CRD, no schema bundled) by hand, nginx and compose against t
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -26,7 +27,7 @@ QUEUES = {"rq:queue:pdf", "rq:queue:llm"}
 
 def _manifests() -> list[dict[str, Any]]:
     docs = []
-    for path in sorted(K8S.glob("*.yaml")):
+    for path in sorted(K8S.rglob("*.yaml")):
         if path.name != "kustomization.yaml":
             docs += [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
     return docs
@@ -57,9 +58,19 @@ def test_manifest_matches_the_kubernetes_schema(doc: dict[str, Any]) -> None:
     kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
 
 
-def test_kustomization_lists_every_manifest() -> None:
-    listed = set(yaml.safe_load((K8S / "kustomization.yaml").read_text())["resources"])
-    assert listed == {p.name for p in K8S.glob("*.yaml")} - {"kustomization.yaml"}
+def test_kustomizations_list_every_manifest_once() -> None:
+    listed = []
+    for kustomization in sorted(K8S.rglob("kustomization.yaml")):
+        spec = yaml.safe_load(kustomization.read_text())
+        listed += [kustomization.parent / name for name in spec.get("resources", [])]
+        # The app and its migration Job: one namespace, one release (image tag, settings).
+        if spec["kind"] == "Kustomization":
+            assert spec["namespace"] == "mikroporada"
+            assert spec["components"] == [
+                str(Path(os.path.relpath(K8S / "release", kustomization.parent)))
+            ]
+    manifests = [p for p in K8S.rglob("*.yaml") if p.name != "kustomization.yaml"]
+    assert sorted(listed) == sorted(manifests)
 
 
 def test_keda_scales_each_worker_on_its_queue() -> None:
@@ -80,7 +91,9 @@ def test_keda_scales_each_worker_on_its_queue() -> None:
 def test_web_probes_and_autoscaler() -> None:
     web = _of_kind("Deployment")["mikroporada-web"]["spec"]["template"]["spec"]["containers"][0]
     assert web["livenessProbe"]["httpGet"]["path"] == "/healthz"
-    assert web["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    # Ready to serve: not the model nor the workers, which all pods share.
+    assert web["readinessProbe"]["httpGet"]["path"] == "/readyz?scope=serving"
+    assert web["lifecycle"]["preStop"]["exec"]["command"] == ["sleep", "10"]
     hpa = _of_kind("HorizontalPodAutoscaler")["mikroporada-web"]["spec"]
     assert hpa["scaleTargetRef"]["name"] == "mikroporada-web"
     assert hpa["metrics"][0]["resource"]["name"] == "cpu"
