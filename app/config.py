@@ -125,6 +125,9 @@ def build_config(instance_path: Path, overrides: dict[str, Any] | None = None) -
         "RENDER_RECONCILE_S": _env_number("RENDER_RECONCILE_S", 15),
         # A PDF worker silent this long (its container killed) has its renders handed back.
         "PDF_SUPERVISOR_TTL_S": _env_number("PDF_SUPERVISOR_TTL_S", 30),
+        # Touched by the PDF worker's loop about once a second: its liveness probe reads it.
+        "PDF_ALIVE_FILE": os.environ.get("PDF_ALIVE_FILE", "").strip()
+        or str(Path(tempfile.gettempdir()) / "mikroporada-pdf-worker.alive"),
         # Renders one person (a browser session or an API key) may have queued or running.
         "RENDERS_IN_FLIGHT": _env_number("RENDERS_IN_FLIGHT", 3),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",

@@ -33,6 +33,7 @@ import uuid
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from multiprocessing.sharedctypes import Synchronized, SynchronizedString
+from pathlib import Path
 from types import FrameType
 
 from flask import Flask
@@ -285,11 +286,16 @@ class Supervisor:
                 db.session.remove()
 
     def beat(self) -> None:
-        """Tell the other supervisors this one (and so its horses) is alive."""
+        """Tell the other supervisors this one (and so its horses) is alive, and the
+        container's liveness probe that this loop turns (PDF_ALIVE_FILE's time)."""
         now = time.monotonic()
         if now - self.last_beat < 1.0:
             return
         self.last_beat = now
+        try:
+            Path(self.app.config["PDF_ALIVE_FILE"]).touch()
+        except OSError:
+            log.warning("could not touch the liveness file", exc_info=True)
         try:
             ttl = self.app.config["PDF_SUPERVISOR_TTL_S"]
             self.queue.connection.set(SUPERVISOR_KEY.format(self.run_id), 1, ex=ttl)

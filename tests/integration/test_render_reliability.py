@@ -344,3 +344,22 @@ def test_a_lost_job_is_handed_back_by_one_supervisor_only(
         queue.connection.delete(registry.key, f"mikroporada:pdf-hand-back:{job.id}:exec-1")
         job.delete()
     assert handed == [(job.id, "exec-1")]
+
+
+def test_the_supervisors_loop_touches_its_liveness_file(app: Flask, tmp_path: Path) -> None:
+    """What the PDF worker's liveness probe reads (compose healthcheck, Kubernetes)."""
+    if not app.config["REDIS_URL"]:
+        pytest.skip("needs the queue (MariaDB + Redis backend)")
+    from app.workers.pdf import Supervisor
+
+    alive = tmp_path / "alive"
+    app.config["PDF_ALIVE_FILE"] = str(alive)
+    supervisor = Supervisor(app)
+    supervisor.beat()
+    assert time.time() - alive.stat().st_mtime < 5
+    os.utime(alive, (0, 0))
+    supervisor.beat()  # within the second: no new beat yet
+    assert alive.stat().st_mtime == 0
+    supervisor.last_beat -= 1.0
+    supervisor.beat()
+    assert time.time() - alive.stat().st_mtime < 5

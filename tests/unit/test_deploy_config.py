@@ -8,6 +8,8 @@ import json
 import os
 import re
 import shutil
+import subprocess  # nosec B404 - the probe's own shell command
+import time
 from pathlib import Path
 from typing import Any
 
@@ -175,3 +177,27 @@ def test_nginx_caches_for_good_exactly_the_hashed_names(tmp_path: Path) -> None:
     assert services["static"]["command"][-1].rstrip("/") == published[1]
     dockerfile = (ROOT / "docker" / "Dockerfile").read_text()
     assert "scripts/compile_static.py static" in dockerfile
+
+
+def _probe_command(alive: Path) -> list[str]:
+    """The PDF worker's liveness test from compose, aimed at ``alive``; k8s runs the same."""
+    compose = yaml.safe_load((ROOT / "docker" / "compose.yml").read_text())
+    test = compose["services"]["worker"]["healthcheck"]["test"]
+    assert test[:3] == ["CMD", "sh", "-c"]
+    script = test[3].replace("$$", "$")
+    worker = _of_kind("Deployment")["mikroporada-pdf-worker"]["spec"]["template"]["spec"]
+    assert worker["containers"][0]["livenessProbe"]["exec"]["command"][2] == script
+    default = "/tmp/mikroporada-pdf-worker.alive"  # nosec B108 - the image's PDF_ALIVE_FILE
+    assert default in script
+    return ["sh", "-c", script.replace(default, str(alive))]
+
+
+def test_pdf_worker_liveness_reads_the_supervisors_file(tmp_path: Path) -> None:
+    alive = tmp_path / "alive"
+    command = _probe_command(alive)
+    assert subprocess.run(command, check=False).returncode != 0  # nothing yet
+    alive.touch()
+    assert subprocess.run(command, check=False).returncode == 0
+    stale = time.time() - 120
+    os.utime(alive, (stale, stale))
+    assert subprocess.run(command, check=False).returncode != 0
