@@ -27,7 +27,8 @@ test: $(VENV)/.installed
 	TEST_BACKEND=sqlite $(PY) -m pytest -q
 
 # The compose stack built and run under podman (tests/stack): a few minutes, needs root and
-# podman, buildah, runc and mmdebstrap (installed here when missing). CI runs it after `make test`.
+# podman, buildah, runc and mmdebstrap (installed here when missing). .ci/run runs it after
+# `make test`.
 test-stack: $(VENV)/.installed
 	@$(INSTALL) packages test stack
 	$(PY) -m pytest -q -m stack tests/stack
