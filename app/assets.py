@@ -24,8 +24,10 @@ from werkzeug.exceptions import NotFound
 # the suffix.
 HASHED = re.compile(r"-[0-9a-f]{32}(?=\.[A-Za-z0-9]+$)")
 YEAR_S = 365 * 24 * 3600
+# Marks the plain file sent for a hashed name this release lacks (templates/sw.js reads it).
+FALLBACK_HEADER = "X-Static-Fallback"
 # The page the service worker shows offline, cached with the shell (templates/sw.js).
-OFFLINE_TEMPLATES = ("main/offline.html", "base.html")
+OFFLINE_TEMPLATES = ("main/offline.html", "base.html", "_flashes.html")
 # What the service worker keeps for offline use (templates/sw.js), by unhashed name.
 SHELL_FILES = (
     "css/app.css",
@@ -78,6 +80,7 @@ def _hashed_or_plain(serve: Callable[..., Response]) -> Callable[..., Response]:
                 raise
             response = serve(filename=plain)
             response.cache_control.no_cache = True
+            response.headers[FALLBACK_HEADER] = "1"  # the service worker never stores it
             return response
         if response.status_code in (200, 304) and HASHED.search(filename):
             response.cache_control.public = True

@@ -15,14 +15,15 @@ from app.extensions import db
 from app.services import api_keys, cases, encryption, renders
 
 
-def purge_old_cases_of(app: Flask, until: float | None = None) -> cases.Deleted:
+def purge_old_cases_of(app: Flask, until: float | None = None, after: int = 0) -> cases.Deleted:
     """Delete the cases untouched for RETENTION_DAYS, with the app's storage and bus (until
-    a ``time.monotonic()`` deadline, if given)."""
+    a ``time.monotonic()`` deadline and from a cursor, if given)."""
     return cases.purge_untouched(
         int(app.config["RETENTION_DAYS"]),
         storage_dir=app.config["STORAGE_DIR"],
         bus=clients.bus(app),
         until=until,
+        after=after,
     )
 
 

@@ -18,8 +18,14 @@ var FILE = /(?:\/pdf|\.pdf|\.ics)$/;
 self.addEventListener("install", function (event) {
   event.waitUntil(
     caches.open(CACHE).then(function (cache) {
-      return cache.addAll(SHELL.map(function (path) {
-        return new Request(path, { cache: "reload", credentials: "omit" });
+      return Promise.all(SHELL.map(function (path) {
+        var request = new Request(path, { cache: "reload", credentials: "omit" });
+        return fetch(request).then(function (response) {
+          // Not the file asked for (an error, or another release's stand-in during an
+          // upgrade): the install fails and is tried again on the next visit.
+          if (!keepable(response)) throw new Error("not cached: " + path);
+          return cache.put(request, response);
+        });
       }));
     }).then(function () {
       return self.skipWaiting();
@@ -71,7 +77,7 @@ function fromShell(event, request) {
   return caches.open(CACHE).then(function (cache) {
     return cache.match(request).then(function (cached) {
       var fresh = fetch(request).then(function (response) {
-        if (!response.ok) return response;
+        if (!keepable(response)) return response;
         return cache.put(request, response.clone()).then(function () {
           return response;
         });
@@ -81,4 +87,10 @@ function fromShell(event, request) {
       return cached;
     });
   });
+}
+
+// What may be stored: a good answer that is the file itself, not the plain-named stand-in a
+// pod of the other release sends for a hashed name it lacks (app/assets.py).
+function keepable(response) {
+  return response.ok && !response.headers.get("X-Static-Fallback");
 }

@@ -73,12 +73,13 @@ class Deleted:
 
     cases: int = 0
     files: int = 0
-    # A purge stopped at its deadline: more cases may be due.
+    # A purge stopped at its deadline: more cases may be due, after the case id ``cursor``.
     more: bool = False
+    cursor: int = 0
 
     def __add__(self, other: Deleted) -> Deleted:
         """Both deletions' counts together."""
-        return Deleted(self.cases + other.cases, self.files + other.files, self.more or other.more)
+        return Deleted(self.cases + other.cases, self.files + other.files)
 
 
 @dataclass(frozen=True)
@@ -184,18 +185,18 @@ def purge_untouched(
     bus: Bus,
     now: datetime | None = None,
     until: float | None = None,
+    after: int = 0,
 ) -> Deleted:
     """Delete the cases not used for ``days`` days (none when days is 0 or less).
 
     A case that cannot be deleted is logged and skipped; the next run tries it again. With
     ``until`` (a ``time.monotonic()`` deadline) it stops after the batch that passes it and
-    marks the result ``more`` when cases may be left.
+    marks the result ``more``, with the ``cursor`` to go on ``after``.
     """
     if days <= 0:
         return Deleted()
     cutoff = (now or utcnow()) - timedelta(days=days)
     total = Deleted()
-    after = 0
     while True:
         ids = db.session.scalars(
             select(Conversation.id)
@@ -218,7 +219,7 @@ def purge_untouched(
                 log.warning("case %s: retention purge could not delete it", case_id)
         db.session.commit()
         if until is not None and time.monotonic() >= until:
-            return Deleted(total.cases, total.files, more=True)
+            return Deleted(total.cases, total.files, more=True, cursor=after)
 
 
 def _stop_turn(conversation: Conversation, bus: Bus, wait_s: float) -> None:

@@ -71,7 +71,8 @@ CRASH_WINDOW_S = 5
 SUPERVISOR_KEY = "mikroporada:pdf-supervisor:{}"
 # Claimed (SET NX) by the one supervisor that hands back a lost job's execution.
 HAND_BACK_KEY = "mikroporada:pdf-hand-back:{}:{}"
-HAND_BACK_CLAIM_S = 3600
+# Long enough for one hand-back; short, so a claim whose hand-back failed soon lapses.
+HAND_BACK_CLAIM_S = 120
 # The run id in a horse's name: "r" and six hex digits (a pid never starts with a letter).
 RUN_ID = re.compile(r"r[0-9a-f]{6}")
 MAX_BACKOFF_S = 30
@@ -158,6 +159,8 @@ class Supervisor:
     stopping: bool = False
     last_reconcile: float = 0.0
     last_purge: float | None = None
+    # Where a purge that ran out of its slice goes on (a case id; 0: a new round).
+    purge_cursor: int = 0
 
     def __post_init__(self) -> None:
         self.horses = [Horse(index) for index in range(self.processes)]
@@ -327,7 +330,11 @@ class Supervisor:
             if not connection.set(claim, self.run_id, nx=True, ex=HAND_BACK_CLAIM_S):
                 continue
             log.warning("job %s: its worker %s is gone, handing it back", job_id, name)
-            self.fail_orphan(name, job_id, execution_id, reason=renders.KILLED)
+            try:
+                self.fail_orphan(name, job_id, execution_id, reason=renders.KILLED)
+            except UPKEEP_ERRORS:
+                connection.delete(claim)  # the next reconciliation tries again
+                raise
 
     def purge(self) -> bool:
         """Delete cases untouched for RETENTION_DAYS and PDFs older than PDF_RETENTION_DAYS;
@@ -339,9 +346,13 @@ class Supervisor:
         deleted = None
         with self.app.app_context():
             try:
-                deleted = purge_old_cases_of(self.app, until=time.monotonic() + PURGE_SLICE_S)
-                expired = renders.expire_files(
-                    self.app.config["STORAGE_DIR"], self.app.config["PDF_RETENTION_DAYS"]
+                expired = 0
+                if not self.purge_cursor:  # a new round, not the rest of one
+                    expired = renders.expire_files(
+                        self.app.config["STORAGE_DIR"], self.app.config["PDF_RETENTION_DAYS"]
+                    )
+                deleted = purge_old_cases_of(
+                    self.app, until=time.monotonic() + PURGE_SLICE_S, after=self.purge_cursor
                 )
                 if deleted.cases or expired:
                     log.info(
@@ -354,7 +365,8 @@ class Supervisor:
                 log.exception("retention purge failed")
             finally:
                 db.session.remove()
-        return deleted is not None and deleted.more
+        self.purge_cursor = deleted.cursor if deleted is not None and deleted.more else 0
+        return bool(self.purge_cursor)
 
     # The loop ----------------------------------------------------------------------------
 

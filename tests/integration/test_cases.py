@@ -469,13 +469,15 @@ def test_a_long_purge_goes_on_in_slices_between_the_workers_beats(
     """A backlog is deleted a slice at a time: the PDF worker's loop keeps its key alive in
     between (another worker would otherwise take its live renders for lost)."""
     urls = [_letter_case(browser) for _ in range(3)]
-    for url in urls:
-        _age(app, _case_id(app, url), 40)
+    ids = [_case_id(app, url) for url in urls]
+    for case_id in ids:
+        _age(app, case_id, 40)
     monkeypatch.setattr(cases, "PURGE_BATCH", 1)
     root = app.config["STORAGE_DIR"]
     with app.app_context():
         first = cases.purge_untouched(30, storage_dir=root, bus=clients.bus(), until=0.0)
-    assert first == cases.Deleted(cases=1, files=0, more=True)
+    assert (first.cases, first.more) == (1, True)
+    assert first.cursor == ids[0]  # where the next slice goes on
     assert [browser.get(url).status_code for url in urls] == [404, 200, 200]
     if not app.config["REDIS_URL"]:
         return
@@ -486,7 +488,8 @@ def test_a_long_purge_goes_on_in_slices_between_the_workers_beats(
     supervisor.upkeep()
     assert supervisor.last_purge is None  # more is due: the next turn goes on
     assert [browser.get(url).status_code for url in urls] == [404, 404, 200]
+    assert supervisor.purge_cursor > first.cursor  # the next slice goes on from there
     supervisor.upkeep()  # the last case, still "more" (the slice ended after its batch)
     supervisor.upkeep()  # nothing left: done until the next hour
     assert [browser.get(url).status_code for url in urls] == [404, 404, 404]
-    assert supervisor.last_purge is not None
+    assert supervisor.last_purge is not None and supervisor.purge_cursor == 0

@@ -97,8 +97,11 @@ def test_service_worker_caches_only_the_static_shell(browser: Browser) -> None:
     vendored = {f"/static/vendor/{p.name}" for p in (ROOT / "static/vendor").glob("*.js")}
     assert vendored <= set(shell)
     # The only writes to a cache: the shell list at install, and shell files refreshed.
-    assert source.count("cache.put(") == 1 and source.count(".addAll(") == 1
-    assert "cache.addAll(SHELL.map(" in source
+    assert source.count("cache.put(") == 2 and ".addAll(" not in source
+    assert "return Promise.all(SHELL.map(" in source
+    # Both writes store only what keepable() lets through (not another release's stand-in).
+    assert source.count("if (!keepable(response))") == 2
+    assert 'response.ok && !response.headers.get("X-Static-Fallback")' in source
     assert re.search(
         r"SHELL\.indexOf\(url\.pathname\) !== -1[^\n]*\n\s*event\.respondWith"
         r"\(fromShell\(",

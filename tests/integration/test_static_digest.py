@@ -61,6 +61,7 @@ def test_compiled_pages_link_hashed_names_cached_for_a_year(
     # The plain name still answers, revalidated on every use.
     plain = client.get("/static/css/app.css")
     assert plain.status_code == 200 and "immutable" not in plain.headers["Cache-Control"]
+    assert "X-Static-Fallback" not in plain.headers
     plain.close()
     # Every shell file is a hashed name that answers.
     shell, _ = _worker(app)
@@ -114,6 +115,7 @@ def test_a_hashed_name_of_another_release_gets_the_plain_file_uncached(
     assert other.data == (ROOT / "static/css/app.css").read_bytes()
     assert "no-cache" in other.headers["Cache-Control"]
     assert "immutable" not in other.headers["Cache-Control"]
+    assert other.headers["X-Static-Fallback"] == "1"  # the service worker will not keep it
     other.close()
     assert client.get(f"/static/css/nothing-{'0' * 32}.css").status_code == 404
     assert client.get("/static/css/nothing.css").status_code == 404

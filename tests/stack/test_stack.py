@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 from playwright.sync_api import Browser as PlaywrightBrowser
 from playwright.sync_api import expect
 from pypdf import PdfReader
@@ -60,6 +61,16 @@ def test_ready_behind_tls(stack: Stack) -> None:
     checks = json.loads(ready.text)["checks"]
     assert all(check["ok"] for check in checks.values()), checks
     assert "max-age=31536000" in ready.headers["Strict-Transport-Security"]
+    serving = json.loads(browser.get("/readyz?scope=serving").text)
+    assert serving["status"] == "ready" and "model" not in serving["checks"]
+    # The PDF worker's health check, as compose defines it, inside its running container
+    # (podman 4.3 runs no health checks by itself).
+    compose = yaml.safe_load((ROOT / "docker" / "compose.yml").read_text())
+    probe = compose["services"]["worker"]["healthcheck"]["test"]
+    assert probe[0] == "CMD"
+    command = [part.replace("$$", "$") for part in probe[1:]]
+    result = stack.podman.run("exec", stack.podman.container("worker"), *command, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
 
     status, headers = _plain(stack, "/conversations?x=1")
     assert status == 301

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess  # nosec B404 - the probe's own shell command
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -179,25 +180,35 @@ def test_nginx_caches_for_good_exactly_the_hashed_names(tmp_path: Path) -> None:
     assert "scripts/compile_static.py static" in dockerfile
 
 
-def _probe_command(alive: Path) -> list[str]:
-    """The PDF worker's liveness test from compose, aimed at ``alive``; k8s runs the same."""
+def _probe_command() -> list[str]:
+    """The PDF worker's liveness test from compose; Kubernetes runs the same."""
     compose = yaml.safe_load((ROOT / "docker" / "compose.yml").read_text())
     test = compose["services"]["worker"]["healthcheck"]["test"]
     assert test[:3] == ["CMD", "sh", "-c"]
     script = test[3].replace("$$", "$")
     worker = _of_kind("Deployment")["mikroporada-pdf-worker"]["spec"]["template"]["spec"]
     assert worker["containers"][0]["livenessProbe"]["exec"]["command"][2] == script
-    default = "/tmp/mikroporada-pdf-worker.alive"  # nosec B108 - the image's PDF_ALIVE_FILE
-    assert default in script
-    return ["sh", "-c", script.replace(default, str(alive))]
+    return ["sh", "-c", script]
 
 
-def test_pdf_worker_liveness_reads_the_supervisors_file(tmp_path: Path) -> None:
-    alive = tmp_path / "alive"
-    command = _probe_command(alive)
+def test_pdf_worker_liveness_reads_the_supervisors_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    command = _probe_command()
+    # The probe looks where the worker writes: PDF_ALIVE_FILE, else its default under TMPDIR.
+    monkeypatch.delenv("PDF_ALIVE_FILE", raising=False)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    alive = Path(build_config(tmp_path)["PDF_ALIVE_FILE"])
+    assert alive.parent == tmp_path
     assert subprocess.run(command, check=False).returncode != 0  # nothing yet
     alive.touch()
     assert subprocess.run(command, check=False).returncode == 0
+    elsewhere = tmp_path / "elsewhere"
+    monkeypatch.setenv("PDF_ALIVE_FILE", str(elsewhere))
+    assert subprocess.run(command, check=False).returncode != 0
+    elsewhere.touch()
+    assert subprocess.run(command, check=False).returncode == 0
     stale = time.time() - 120
-    os.utime(alive, (stale, stale))
+    os.utime(elsewhere, (stale, stale))
     assert subprocess.run(command, check=False).returncode != 0
