@@ -262,10 +262,12 @@ class Supervisor:
         if now - self.last_reconcile >= self.app.config["RENDER_RECONCILE_S"]:
             self.last_reconcile = now
             self.reconcile()
-        if self.last_purge is None or now - self.last_purge >= PURGE_INTERVAL_S:
-            self.last_purge = now
-            if self.purge():
-                self.last_purge = None  # more is due: the next turn of the loop goes on
+        # A round left unfinished (a cursor) goes on at the next turn of the loop.
+        due = self.last_purge is None or now - self.last_purge >= PURGE_INTERVAL_S
+        if due or self.purge_cursor:
+            if not self.purge_cursor:
+                self.last_purge = now  # a new round starts
+            self.purge()
 
     def reconcile(self) -> None:
         """Hand back jobs of workers that died, re-enqueue renders whose job vanished, fail
@@ -336,12 +338,13 @@ class Supervisor:
                 connection.delete(claim)  # the next reconciliation tries again
                 raise
 
-    def purge(self) -> bool:
+    def purge(self) -> None:
         """Delete cases untouched for RETENTION_DAYS and PDFs older than PDF_RETENTION_DAYS;
         a failure is logged and tried again an hour later, never allowed to stop the worker.
 
-        A backlog is deleted PURGE_SLICE_S at a time (True: more is due), so the loop keeps
-        the supervisor's key alive and watches its horses in between.
+        A backlog is deleted PURGE_SLICE_S at a time (``purge_cursor`` says where the next
+        slice goes on), so the loop keeps the supervisor's key alive and watches its horses
+        in between.
         """
         deleted = None
         with self.app.app_context():
@@ -366,7 +369,6 @@ class Supervisor:
             finally:
                 db.session.remove()
         self.purge_cursor = deleted.cursor if deleted is not None and deleted.more else 0
-        return bool(self.purge_cursor)
 
     # The loop ----------------------------------------------------------------------------
 
