@@ -69,9 +69,9 @@ def test_compiled_pages_link_hashed_names_cached_for_a_year(
     for url in shell:
         assert HASHED.search(url), url
         assert client.get(url).status_code == 200, url
-    # The PDF viewer loads pdf.js and its worker by the hashed names too.
+    # The PDF viewer links its print styles, pdf.js and its worker by the hashed names too.
     viewer = (ROOT / "templates/renders/viewer.html").read_text()
-    assert viewer.count("static_url_for('static'") == 3
+    assert viewer.count("static_url_for('static'") == 4
 
 
 def test_a_changed_file_gets_a_new_name_and_a_new_shell(
